@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("regions", views.RegionViewSet)
+router.register("organisations", views.OrganisationViewSet)
+router.register("users", views.UserViewSet)
+router.register("jobs", views.JobViewSet)
+router.register("notifications", views.NotificationViewSet)
+
+urlpatterns = [path("me/", views.me, name="api-me"), *router.urls]

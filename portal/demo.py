@@ -1,0 +1,60 @@
+"""Demo data of the portal core: Hubei, Huangshi and Yichang with their bureaus, and one login per role."""
+
+from django.conf import settings
+from django.core.management import call_command
+from stdnum.cn import uscc as stdnum_uscc
+
+from .models import Organisation, OrganisationKind, Region, RegionLevel, User
+from .services.accounts import bureau_for_region
+
+PROVINCE, HUANGSHI, YICHANG, HUANGSHIGANG = "420000", "420200", "420500", "420202"
+
+
+def demo_uscc(body: str) -> str:
+    """A valid 统一社会信用代码 from its first 17 characters."""
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+def _organisation(kind, name, region_code, uscc=None, **extra) -> Organisation:
+    organisation, _ = Organisation.objects.update_or_create(
+        kind=kind, name=name, defaults={"region_id": region_code, "uscc": uscc, **extra})
+    return organisation
+
+
+def _login(username, organisation, full_name, **extra) -> User:
+    user, _ = User.objects.get_or_create(username=username, defaults={"organisation": organisation})
+    user.organisation = organisation
+    user.full_name = full_name
+    user.email = f"{username}@demo.peiyuku.local"
+    for key, value in extra.items():
+        setattr(user, key, value)
+    user.set_password(settings.DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def seed(stdout) -> dict:
+    if not Region.objects.filter(code=PROVINCE).exists():
+        call_command("load_regions", stdout=stdout)
+    for code in (PROVINCE, HUANGSHI, YICHANG):
+        bureau_for_region(Region.objects.get(code=code))
+    for county in Region.objects.filter(parent_id__in=[HUANGSHI, YICHANG], level=RegionLevel.COUNTY):
+        bureau_for_region(county)
+
+    bureau = Organisation.objects.filter
+    enterprise = _organisation(OrganisationKind.ENTERPRISE, "黄石示范智能装备有限公司", HUANGSHIGANG,
+                               uscc=demo_uscc("91420202MA49DEMX0"), contact_person="陈晓明",
+                               contact_phone="13907140001")
+    bank = _organisation(OrganisationKind.BANK, "湖北银行黄石分行", HUANGSHI, uscc=demo_uscc("91420200MA49BANK0"))
+    supplier = _organisation(OrganisationKind.SUPPLIER, "湖北理工学院技术转移中心", HUANGSHI,
+                             uscc=demo_uscc("12420200MB1TTC880"))
+    users = {
+        "demo_enterprise": _login("demo_enterprise", enterprise, "陈晓明", phone="13907140001"),
+        "demo_county": _login("demo_county", bureau(kind="county", region_id=HUANGSHIGANG).first(), "王审核"),
+        "demo_city": _login("demo_city", bureau(kind="city", region_id=HUANGSHI).first(), "李主管"),
+        "demo_province": _login("demo_province", bureau(kind="province", region_id=PROVINCE).first(), "张处长"),
+        "demo_bank": _login("demo_bank", bank, "赵信贷"),
+        "demo_supplier": _login("demo_supplier", supplier, "刘老师"),
+        "demo_admin": _login("demo_admin", None, "系统管理员", is_staff=True, is_superuser=True),
+    }
+    return users

@@ -1,0 +1,18 @@
+from .audit import AuditEntry
+from .jobs import Job
+from .notifications import Notification
+from .organisations import Organisation, OrganisationKind
+from .regions import Region, RegionLevel
+from .users import Role, User
+
+__all__ = [
+    "AuditEntry",
+    "Job",
+    "Notification",
+    "Organisation",
+    "OrganisationKind",
+    "Region",
+    "RegionLevel",
+    "Role",
+    "User",
+]

@@ -1,0 +1,8 @@
+from .navigation import nav
+
+NAV_ITEMS = [
+    nav("首页", "home", "enterprise county city province bank supplier admin", order=0),
+    nav("账号管理", "portal:staff-list", "city province admin", order=80),
+    nav("机构", "portal:organisation-list", "county city province admin", order=85),
+    nav("操作日志", "portal:audit-list", "city province admin", order=90),
+]

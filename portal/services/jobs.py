@@ -1,0 +1,38 @@
+"""Progress records of long Celery work, so a person can watch it in the browser (see ``portal/views/jobs``).
+
+A task calls ``job_start``, then ``job_progress`` after each chunk, then ``job_finish`` or ``job_fail``. The
+updates are single UPDATE statements outside the task's own transactions, so the browser sees them at once.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import Job
+from ..models.jobs import JobStatus
+
+
+def job_create(*, kind: str, title: str, created_by=None, params: dict | None = None, total: int = 0) -> Job:
+    return Job.objects.create(kind=kind, title=title, created_by=created_by, params=params or {}, total=total)
+
+
+def job_start(*, job_id: int, total: int) -> None:
+    Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, total=total, done=0,
+                                         started_at=timezone.now(), message="")
+
+
+def job_progress(*, job_id: int, advance: int = 0, done: int | None = None, message: str | None = None) -> None:
+    changes: dict = {"done": done} if done is not None else {"done": F("done") + advance}
+    if message is not None:
+        changes["message"] = message[:500]
+    Job.objects.filter(pk=job_id).update(**changes)
+
+
+def job_finish(*, job_id: int, result: dict | None = None, result_file: str = "", message: str = "") -> None:
+    Job.objects.filter(pk=job_id).update(status=JobStatus.DONE, done=F("total"), finished_at=timezone.now(),
+                                         result=result or {}, result_file=result_file, message=message[:500])
+
+
+def job_fail(*, job_id: int, message: str) -> None:
+    Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, finished_at=timezone.now(), message=message[:500])

@@ -1,0 +1,48 @@
+from importlib import import_module
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from .views import accounts, home, system
+
+# Every app contributes its pages under its own prefix and its API under /api/<app>/ (see <app>/api/urls.py).
+APPS = [("pool", "pool"), ("criteria", "criteria"), ("matching", "matching")]
+
+portal_patterns = [
+    path("organisations/", accounts.OrganisationListView.as_view(), name="organisation-list"),
+    path("organisations/<int:pk>/", accounts.organisation_detail, name="organisation-detail"),
+    path("users/<int:pk>/", accounts.user_detail, name="user-detail"),
+    path("staff/", accounts.StaffListView.as_view(), name="staff-list"),
+    path("staff/new/", accounts.StaffCreateView.as_view(), name="staff-create"),
+    path("audit/", accounts.AuditListView.as_view(), name="audit-list"),
+    path("jobs/<int:pk>/", system.job_status, name="job-status"),
+    path("jobs/<int:pk>/download/", system.job_download, name="job-download"),
+    path("notifications/", system.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/read/", system.notification_read, name="notification-read"),
+]
+
+api_patterns = [
+    path("", include("portal.api.urls")),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+for app, prefix in APPS:
+    api_patterns.append(path(f"{prefix}/", include(import_module(f"{app}.api.urls"))))
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", accounts.register, name="register"),
+    path("password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("healthz", system.healthz, name="healthz"),
+    path("portal/", include((portal_patterns, "portal"))),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+for app, prefix in APPS:
+    urlpatterns.append(path(f"{prefix}/", include(f"{app}.urls")))

@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from ..filters import AuditFilter, OrganisationFilter, UserFilter
+from ..forms import EnterpriseRegistrationForm, LoginForm, StaffAccountForm
+from ..models import AuditEntry, Organisation, User
+from ..scoping import get_visible_or_404
+from ..services.accounts import enterprise_register, staff_account_create, user_password_changed
+from ..services.audit import client_ip
+from .mixins import FilteredListView, RoleRequiredMixin
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_changed(user=self.request.user, ip_address=client_ip(self.request))
+        messages.success(self.request, "密码已修改。")
+        return response
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError at the field it names, keeping everything the user typed."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error("password1" if "password1" in form.fields else None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = EnterpriseRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = enterprise_register(
+                uscc=data["uscc"], name=data["name"], region=data["region"], contact_person=data["contact_person"],
+                contact_phone=data["contact_phone"], username=data["username"], password=data["password1"],
+                email=data["email"], ip_address=client_ip(request),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "注册成功，欢迎使用培育库。")
+            return redirect("home")
+    return render(request, "registration/register.html", {"form": form})
+
+
+class OrganisationListView(FilteredListView):
+    model = Organisation
+    filterset_class = OrganisationFilter
+    roles = ("county", "city", "province", "admin")
+    template_name = "portal/organisation_list.html"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("region")
+
+
+class StaffListView(FilteredListView):
+    model = User
+    filterset_class = UserFilter
+    roles = ("city", "province", "admin")
+    template_name = "portal/staff_list.html"
+
+    def base_queryset(self):
+        return super().base_queryset().exclude(organisation__kind="enterprise").select_related(
+            "organisation", "organisation__region")
+
+
+class AuditListView(FilteredListView):
+    model = AuditEntry
+    filterset_class = AuditFilter
+    roles = ("city", "province", "admin")
+    template_name = "portal/audit_list.html"
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = get_visible_or_404(Organisation.objects.select_related("region"), request.user, pk=pk)
+    users = User.objects.visible_to(request.user).filter(organisation=organisation)
+    return render(request, "portal/organisation_detail.html", {"organisation": organisation, "users": users})
+
+
+@login_required
+def user_detail(request, pk):
+    person = get_visible_or_404(User.objects.select_related("organisation__region"), request.user, pk=pk)
+    return render(request, "portal/user_detail.html", {"person": person})
+
+
+class StaffCreateView(RoleRequiredMixin, auth_views.FormView):
+    roles = ("city", "province", "admin")
+    template_name = "portal/staff_form.html"
+    form_class = StaffAccountForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "creator": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = staff_account_create(creator=self.request.user, region=data["region"], username=data["username"],
+                                        password=data["password"], full_name=data["full_name"], phone=data["phone"],
+                                        email=data["email"])
+        except ValidationError as error:
+            for field, errors in getattr(error, "error_dict", {"password": error.error_list}).items():
+                form.add_error(field if field in form.fields else "password", errors)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已为 {user.organisation} 创建账号 {user.username}。")
+        return redirect("portal:staff-list")

@@ -1,0 +1,45 @@
+/* Small progressive enhancements; every page works without them. */
+(function () {
+  "use strict";
+
+  // Progress of a Celery job: poll its status URL until it is finished.
+  function watchJob(el) {
+    var url = el.getAttribute("data-job-url");
+    function tick() {
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (job) {
+          el.setAttribute("data-status", job.status);
+          el.querySelector(".progress-bar").style.width = job.percent + "%";
+          el.querySelector(".progress").setAttribute("aria-valuenow", job.percent);
+          el.querySelector(".job-status").textContent = job.status_label;
+          el.querySelector(".job-count").textContent = job.done + " / " + job.total;
+          el.querySelector(".job-message").textContent = job.message || "";
+          var link = el.querySelector(".job-download");
+          if (link && job.download_url) { link.href = job.download_url; link.hidden = false; }
+          if (!job.finished) { setTimeout(tick, 1000); }
+          else { el.dispatchEvent(new CustomEvent("job:finished", { bubbles: true, detail: job })); }
+        })
+        .catch(function () { setTimeout(tick, 3000); });
+    }
+    tick();
+  }
+  document.querySelectorAll("[data-job-url]").forEach(watchJob);
+  window.portalWatchJob = watchJob;
+
+  // Ask before a destructive action.
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  });
+
+  // A submit button is disabled after the first click, so a double click never posts twice.
+  document.addEventListener("submit", function (e) {
+    if (e.defaultPrevented) { return; }
+    var form = e.target;
+    if ((form.method || "").toLowerCase() !== "post" || form.hasAttribute("data-allow-repeat")) { return; }
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+})();

@@ -1,0 +1,66 @@
+"""Shared fixtures. Regions are loaded once per session (they are reference data, like in production)."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser_support import chromium, page  # noqa: F401  (real headless Chromium)
+from tests.factories import user_with_role
+from tests.services import *  # noqa: F401,F403  (service probes: postgres, redis_url, celery_worker)
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still used synchronously there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_regions", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _regions_present(request):
+    """Transactional tests flush every table; put the region table back for the next test that needs it."""
+    yield
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        from portal.models import Region
+
+        if not Region.objects.exists():
+            call_command("load_regions", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Tasks run in-process unless a test asks for the real worker (``celery_worker`` fixture)."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def make_user(db):
+    return user_with_role
+
+
+@pytest.fixture
+def enterprise_user(db):
+    return user_with_role("enterprise")
+
+
+@pytest.fixture
+def county_user(db):
+    return user_with_role("county")
+
+
+@pytest.fixture
+def city_user(db):
+    return user_with_role("city")
+
+
+@pytest.fixture
+def province_user(db):
+    return user_with_role("province")
