@@ -61,3 +61,42 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类。"
+
+
+# 专利申请号: 12 digits (year 4, type 1, serial 7), a dot, a check digit; digits weighted 2..9,2,3,4,5 from the
+# left, sum mod 11, 10 written X. Pre-2003 numbers have 8 digits, weighted 2..9.
+PATENT_NO_RE = re.compile(r"^(?:CN|ZL)?\s*(\d{8}|\d{12})\.?([\dXx])$")
+PATENT_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+PATENT_TYPE_DIGIT = {"1": "invention", "2": "utility_model", "3": "design", "8": "invention", "9": "utility_model"}
+
+
+def patent_check_digit(digits: str) -> str:
+    total = sum(int(d) * w for d, w in zip(digits, PATENT_WEIGHTS, strict=False))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def normalise_patent_no(value: str) -> str:
+    """``ZL 2017 1 9081250.3`` → ``201719081250.3`` (no validation)."""
+    compact = re.sub(r"[\s,，]", "", (value or "").upper())
+    compact = compact.removeprefix("CN").removeprefix("ZL")
+    if "." not in compact and len(compact) in (9, 13):
+        compact = f"{compact[:-1]}.{compact[-1]}"
+    return compact
+
+
+def validate_patent_no(value: str) -> str:
+    """A Chinese patent application number with its check digit; returns the normalised form."""
+    number = normalise_patent_no(value)
+    match = PATENT_NO_RE.match(number)
+    if not match:
+        raise ValidationError("专利申请号格式应为 12 位数字 + “.” + 校验位，如 201719081250.3。", code="patent_no_format")
+    digits, check = match.groups()
+    if patent_check_digit(digits) != check.upper():
+        raise ValidationError("专利申请号校验位不正确，请核对。", code="patent_no_checksum")
+    return f"{digits}.{check.upper()}"
+
+
+def patent_type_from_no(number: str) -> str | None:
+    """The patent type that a 12-digit application number's fifth digit encodes."""
+    return PATENT_TYPE_DIGIT.get(number[4]) if len(number) >= 13 else None
