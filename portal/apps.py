@@ -6,4 +6,4 @@ class PortalConfig(AppConfig):
     verbose_name = "门户核心"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login/logout audit)
+        from . import exports, signals  # noqa: F401  (registers the export task; login/logout audit)

@@ -1,0 +1,84 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from portal.exports import MONEY, Column, Exporter, export_now, export_start, neutralise
+from portal.models import AuditEntry, Job
+from portal.models.jobs import JobStatus
+
+pytestmark = pytest.mark.django_db
+
+
+class Row:
+    def __init__(self, county, name, amount):
+        self.county, self.name, self.amount = county, name, amount
+
+
+class CountyExporter(Exporter):
+    title = "测试名单"
+    filename = "test-list"
+    columns = [Column("企业名称", lambda r: r.name, width=30), Column("金额（元）", lambda r: r.amount, 16, MONEY)]
+
+    def objects(self):
+        n = int(self.params.get("n", 3))
+        counties = ["黄石港区", "西塞山区"]
+        return [Row(counties[i % 2], f"企业{i}", Decimal("1234.5") + i) for i in range(n)]
+
+    def group_of(self, obj):
+        return obj.county
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tcmd"])
+def test_formula_like_text_is_neutralised(text):
+    assert neutralise(text) == "'" + text
+
+
+def test_plain_text_and_numbers_untouched():
+    assert neutralise("黄石港区") == "黄石港区"
+    assert neutralise(-5) == -5
+
+
+def test_workbook_has_summary_and_one_sheet_per_group(user_with_role_city):
+    path, rows = export_now(CountyExporter(user=user_with_role_city, params={"n": 5}))
+    book = load_workbook(path)
+    assert rows == 5
+    assert book.sheetnames == ["汇总", "黄石港区", "西塞山区"]
+    sheet = book["黄石港区"]
+    assert [c.value for c in sheet[1]] == ["企业名称", "金额（元）"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["B2"].number_format == MONEY and sheet["B2"].value == Decimal("1234.5")
+    assert [[c.value for c in r] for r in book["汇总"].iter_rows(min_row=2)] == [["黄石港区", 3], ["西塞山区", 2]]
+
+
+def test_injected_name_is_stored_as_text(user_with_role_city):
+    class Evil(CountyExporter):
+        def objects(self):
+            return [Row("黄石港区", "=1+1", 1)]
+
+    path, _ = export_now(Evil(user=user_with_role_city))
+    cell = load_workbook(path)["黄石港区"]["A2"]
+    assert cell.value == "'=1+1" and cell.data_type == "s"
+
+
+def test_every_export_is_audited_with_filter_and_rows(user_with_role_city):
+    export_now(CountyExporter(user=user_with_role_city, params={"n": 4}))
+    entry = AuditEntry.objects.get(action="export.created")
+    assert entry.actor == user_with_role_city
+    assert entry.data["rows"] == 4 and entry.data["filter"] == {"n": 4}
+
+
+def test_background_export_reports_progress_and_result(user_with_role_city, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_start(CountyExporter(user=user_with_role_city, params={"n": 2500}))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.done == job.total == 2500
+    assert job.result == {"rows": 2500}
+    assert Path(job.result_file).name.endswith(".xlsx")
+    assert Job.objects.visible_to(user_with_role_city).filter(pk=job.pk).exists()
+
+
+@pytest.fixture
+def user_with_role_city(make_user):
+    return make_user("city")
