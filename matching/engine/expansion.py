@@ -1,0 +1,98 @@
+"""Bridging the vocabulary gap (供方说不清，需方听不明).
+
+An SME writes the symptom (``电机壳加工后冒小孔、打压漏气``), the patent writes the technique (``真空压铸 气孔``).
+Two data files written from domain knowledge carry the bridge:
+
+* ``thesaurus.tsv`` — problem wording → technique vocabulary and the IPC codes where such solutions are filed;
+  triggers are matched as substrings of the demand, so they do not depend on how jieba cuts a colloquial phrase.
+* ``ipc_titles.tsv`` — the Chinese titles of IPC subclasses / main groups; an IPC code a user typed (or the
+  thesaurus inferred) contributes its title words.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .features import ipc_hint_codes, ipc_levels
+from .text import Analyzer, read_lines
+
+
+@dataclass(frozen=True)
+class ThesaurusEntry:
+    triggers: tuple[str, ...]
+    terms: tuple[str, ...]
+    ipc: tuple[str, ...]
+
+
+@dataclass
+class Expansion:
+    """Extra query vocabulary with weights, and the IPC keys it points at (with where each came from)."""
+
+    terms: dict[str, float] = field(default_factory=dict)
+    ipc: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # term or IPC key -> the demand words behind it
+
+    def add_term(self, term: str, weight: float, source: str) -> None:
+        if weight > self.terms.get(term, 0.0):
+            self.terms[term] = weight
+            self.sources[term] = source
+
+    def add_ipc(self, key: str, weight: float, source: str) -> None:
+        if weight > self.ipc.get(key, 0.0):
+            self.ipc[key] = weight
+            self.sources.setdefault(key, source)
+
+
+class Expander:
+    def __init__(self, analyzer: Analyzer):
+        self.analyzer = analyzer
+        self.entries = self._load_thesaurus()
+        self.ipc_titles = self._load_ipc_titles()
+        for entry in self.entries:
+            for term in entry.terms:
+                analyzer.add_word(term)
+
+    def _load_thesaurus(self) -> list[ThesaurusEntry]:
+        entries = []
+        for line in read_lines(self.analyzer.data_dir / "thesaurus.tsv"):
+            parts = line.split("\t")
+            triggers = tuple(t.strip() for t in parts[0].split("|") if t.strip())
+            terms = tuple(parts[1].split()) if len(parts) > 1 else ()
+            ipc = tuple(k for code in (parts[2].split() if len(parts) > 2 else ()) for k in ipc_hint_codes(code))
+            if triggers and (terms or ipc):
+                entries.append(ThesaurusEntry(triggers, terms, ipc))
+        return entries
+
+    def _load_ipc_titles(self) -> dict[str, str]:
+        titles = {}
+        for line in read_lines(self.analyzer.data_dir / "ipc_titles.tsv"):
+            code, _, title = line.partition("\t")
+            subclass, group = ipc_levels(code.strip())
+            key = group or subclass
+            if key and title.strip():
+                titles[key] = title.strip()
+        return titles
+
+    def expand(self, text: str, ipc_hint: str, *, thesaurus_weight: float, ipc_title_weight: float) -> Expansion:
+        out = Expansion()
+        for key in ipc_hint_codes(ipc_hint):
+            out.add_ipc(key, 1.0, ipc_hint)
+        by_trigger = defaultdict(list)
+        for entry in self.entries:
+            hit = next((t for t in entry.triggers if t in text), None)
+            if hit:
+                by_trigger[hit].append(entry)
+        for hit, entries in by_trigger.items():
+            for entry in entries:
+                for term in entry.terms:
+                    for token in self.analyzer.tokens(term):
+                        out.add_term(token, thesaurus_weight, hit)
+                for key in entry.ipc:
+                    out.add_ipc(key, 0.5, hit)
+        for key in list(out.ipc):
+            title = self.ipc_titles.get(key)
+            if title:
+                for token in self.analyzer.tokens(title):
+                    out.add_term(token, ipc_title_weight * out.ipc[key], f"IPC {key}")
+        return out

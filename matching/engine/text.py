@@ -1,0 +1,67 @@
+"""Chinese segmentation for the engine: its own jieba tokenizer with the domain dictionary, and stop words.
+
+The engine keeps a private ``jieba.Tokenizer`` so its dictionary never leaks into the plain baseline (or any
+other caller of the module-level jieba), which must stay on the default dictionary.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+KEEP = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+NUMBER = re.compile(r"^[0-9.%]+$")
+
+
+def read_lines(path: Path) -> list[str]:
+    """Non-empty lines of a data file; ``#`` starts a comment."""
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+class Analyzer:
+    """Turns text into index terms: segmentation, lower-casing, punctuation, numbers and stop words dropped."""
+
+    def __init__(self, data_dir: Path = DATA_DIR):
+        self.data_dir = Path(data_dir)
+        self.stopwords = frozenset(read_lines(self.data_dir / "stopwords.txt"))
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+        for word in self.domain_words():
+            self._tokenizer.add_word(word, freq=None)
+
+    def domain_words(self) -> list[str]:
+        words = []
+        for line in read_lines(self.data_dir / "domain_dict.txt"):
+            words.append(line.split()[0])
+        return words
+
+    def add_word(self, word: str) -> None:
+        self._tokenizer.add_word(word, freq=None)
+
+    def segment(self, text: str) -> list[str]:
+        """Every word of the text in order (no stop-word removal); used to find phrases."""
+        if not text:
+            return []
+        return [t.lower() for t in self._tokenizer.lcut(text, HMM=False) if KEEP.search(t)]
+
+    def tokens(self, text: str) -> list[str]:
+        return [t for t in self.segment(text) if t not in self.stopwords and not NUMBER.match(t)]
+
+
+@lru_cache(maxsize=4)
+def default_analyzer(data_dir: str = str(DATA_DIR)) -> Analyzer:
+    return Analyzer(Path(data_dir))
