@@ -16,7 +16,6 @@ from .explain import explain_rows
 from .index import TITLE_END, IpcIndex, TextIndex
 from .text import Analyzer, default_analyzer
 
-
 QUERY_CACHE = 50_000
 
 
