@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+
+from portal.scoping import ScopedQuerySet
 
 
 class CriteriaSet(models.Model):
@@ -23,3 +26,114 @@ class CriteriaSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（v{self.version}）"
+
+
+class SmeSizeThreshold(models.Model):
+    """中小企业划型标准 — one industry row of 中小企业划型标准规定: the ceilings below which an enterprise of that
+    industry is small or medium-sized, and the GB/T 4754 codes (sections' divisions or classes) the row covers."""
+
+    table_version = models.CharField("标准版本", max_length=20)  # "2011" = 工信部联企业〔2011〕300号
+    code = models.SlugField("行业代号", max_length=40)
+    name = models.CharField("行业", max_length=50)
+    employees_below = models.PositiveIntegerField("从业人员上限（人，不含）", null=True, blank=True)
+    revenue_below = models.DecimalField("营业收入上限（元，不含）", max_digits=16, decimal_places=2, null=True, blank=True)
+    total_assets_below = models.DecimalField("资产总额上限（元，不含）", max_digits=16, decimal_places=2, null=True,
+                                             blank=True)
+    industry_codes = models.JSONField("对应国民经济行业代码", default=list)  # ["13", "14", …] or ["7010"]
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "中小企业划型标准"
+        verbose_name_plural = "中小企业划型标准"
+        ordering = ["table_version", "position"]
+        constraints = [models.UniqueConstraint(fields=["table_version", "code"], name="sme_threshold_unique_row")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.table_version}）"
+
+
+class PatentIntensiveIndustry(models.Model):
+    """专利密集型产业行业小类 — one GB/T 4754 industry class of 知识产权（专利）密集型产业统计分类."""
+
+    table_version = models.CharField("分类版本", max_length=20)  # "2019" = 国家统计局令第25号
+    industry_code = models.CharField("国民经济行业代码", max_length=4)
+    industry_name = models.CharField("行业名称", max_length=100)
+    category_code = models.CharField("分类代码", max_length=10)
+    category_name = models.CharField("分类名称", max_length=100)
+    partial = models.BooleanField("仅部分活动属于", default=False)
+
+    class Meta:
+        verbose_name = "专利密集型产业行业"
+        verbose_name_plural = "专利密集型产业行业"
+        ordering = ["table_version", "category_code", "industry_code"]
+        constraints = [models.UniqueConstraint(fields=["table_version", "industry_code"],
+                                               name="patent_intensive_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.industry_code} {self.industry_name}"
+
+
+class ListType(models.TextChoices):
+    SERIOUS_DISHONESTY = "serious_dishonesty", "严重失信主体名单"
+    ABNORMAL_FILING = "abnormal_filing", "非正常专利申请通报"
+    MAJOR_ACCIDENT = "major_accident", "重大事故记录"
+
+
+class ListImportQuerySet(ScopedQuerySet):
+    scope_region = "region"
+    scope_organisation = "organisation"
+
+
+class ListImport(models.Model):
+    """名单导入记录 — one successful import of a list file (serious dishonesty, abnormal filing, accidents)."""
+
+    list_type = models.CharField("名单类型", max_length=24, choices=ListType.choices)
+    file_name = models.CharField("文件名", max_length=255)
+    replace = models.BooleanField("替换该类名单原有条目", default=False)
+    rows_imported = models.PositiveIntegerField("导入条数", default=0)
+    rows_replaced = models.PositiveIntegerField("替换掉的原条目数", default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey("portal.Organisation", verbose_name="导入单位", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    region = models.ForeignKey("portal.Region", verbose_name="所属行政区划", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    objects = ListImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "名单导入记录"
+        verbose_name_plural = "名单导入记录"
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_list_type_display()} {self.file_name}"
+
+
+class ListEntryQuerySet(ScopedQuerySet):
+    scope_region = "source_import__region"
+    scope_organisation = "source_import__organisation"
+
+
+class ListEntry(models.Model):
+    """名单条目 — an enterprise (by 统一社会信用代码) on an imported list; a hit fails criterion 10."""
+
+    list_type = models.CharField("名单类型", max_length=24, choices=ListType.choices)
+    uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    name = models.CharField("企业名称", max_length=200)
+    reason = models.CharField("列入事由", max_length=500, blank=True)
+    listed_on = models.DateField("列入日期", null=True, blank=True)
+    source_import = models.ForeignKey(ListImport, verbose_name="来源导入", on_delete=models.CASCADE,
+                                      related_name="entries")
+
+    objects = ListEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "名单条目"
+        verbose_name_plural = "名单条目"
+        ordering = ["list_type", "uscc", "-listed_on"]
+        indexes = [models.Index(fields=["list_type", "uscc"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.uscc}）"

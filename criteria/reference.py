@@ -1,0 +1,64 @@
+"""Reference data the evaluators read, as plain Python built once from the reference tables.
+
+``ReferenceData`` holds the SME size table (中小企业划型标准规定) with its GB/T 4754 index, the patent-intensive
+industry table (知识产权（专利）密集型产业统计分类) and the region names; it is immutable, so one instance is shared
+by every evaluation of a batch and by every request of a process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SECTION_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRST")
+
+
+@dataclass(frozen=True)
+class SmeRow:
+    """One industry row: an enterprise is an SME when strictly below at least one of the ceilings given."""
+
+    code: str
+    name: str
+    employees_below: int | None
+    revenue_below: Decimal | None  # yuan
+    total_assets_below: Decimal | None  # yuan
+
+
+@dataclass(frozen=True)
+class SmeTable:
+    rows: dict[str, SmeRow]
+    index: dict[str, str]  # GB/T 4754 code prefix (2–4 digits) → row code
+
+    def row_for(self, industry_digits: str) -> SmeRow | None:
+        for length in range(len(industry_digits), 1, -1):
+            code = self.index.get(industry_digits[:length])
+            if code is not None:
+                return self.rows[code]
+        return None
+
+
+@dataclass(frozen=True)
+class IndustryEntry:
+    code: str
+    name: str
+    category: str
+    partial: bool  # only part of the industry class belongs to the patent-intensive category
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    sme_tables: dict[str, SmeTable] = field(default_factory=dict)
+    industry_tables: dict[str, dict[str, IndustryEntry]] = field(default_factory=dict)
+    region_names: dict[str, str] = field(default_factory=dict)
+
+
+def industry_digits(value: str) -> str:
+    """``"C3511"``, ``"c 35 11"`` or ``"3511"`` → ``"3511"``; anything that is not 2–4 digits → ``""``."""
+    compact = "".join(value.split()).upper()
+    if compact[:1] in SECTION_LETTERS:
+        compact = compact[1:]
+    return compact if compact.isdigit() and 2 <= len(compact) <= 4 else ""
+
+
+def build_sme_table(rows: list[SmeRow], index: dict[str, str]) -> SmeTable:
+    return SmeTable(rows={row.code: row for row in rows}, index=dict(index))

@@ -1,0 +1,77 @@
+"""The results of an evaluation: one verdict per criterion, the score terms, and the whole; ``to_dict`` is the
+stored and transmitted form (JSON-serialisable, stable keys)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+PASS, FAIL, WARN, MANUAL = "pass", "fail", "warn", "manual"
+ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
+OUTCOME_LABELS = {PASS: "符合", FAIL: "不符合", WARN: "原则上不符合（需说明理由）", MANUAL: "需人工判断"}
+VERDICT_LABELS = {ELIGIBLE: "符合入库条件", CONDITIONAL: "有条件符合（待审核确认）", INELIGIBLE: "不符合入库条件"}
+KIND_LABELS = {"hard": "必备条件", "in_principle": "原则性条件"}
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    number: int
+    code: str
+    title: str
+    outcome: str
+    explanation: str
+    evidence: dict
+    kind: str
+
+    def to_dict(self) -> dict:
+        return {"number": self.number, "code": self.code, "title": self.title, "outcome": self.outcome,
+                "outcome_label": OUTCOME_LABELS[self.outcome], "explanation": self.explanation,
+                "evidence": self.evidence, "kind": self.kind}
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreTerm:
+    code: str
+    label: str
+    weight: Decimal
+    value: object  # the indicator (a ratio string, a count, a level, a flag)
+    points: Decimal
+    explanation: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "label": self.label, "weight": format(self.weight, "f"),
+                "value": self.value, "points": format(self.points, "f"), "explanation": self.explanation}
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationResult:
+    criteria_set_code: str
+    criteria_set_version: int
+    evaluated_on: date
+    verdict: str
+    score: Decimal
+    results: tuple[CriterionResult, ...]
+    score_terms: tuple[ScoreTerm, ...]
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+    def outcome_counts(self) -> dict[str, int]:
+        counts = {PASS: 0, FAIL: 0, WARN: 0, MANUAL: 0}
+        for result in self.results:
+            counts[result.outcome] += 1
+        return counts
+
+    def to_dict(self) -> dict:
+        return {
+            "criteria_set": {"code": self.criteria_set_code, "version": self.criteria_set_version},
+            "evaluated_on": self.evaluated_on.isoformat(),
+            "verdict": self.verdict,
+            "verdict_label": VERDICT_LABELS[self.verdict],
+            "score": format(self.score, "f"),
+            "counts": self.outcome_counts(),
+            "results": [r.to_dict() for r in self.results],
+            "score_terms": [t.to_dict() for t in self.score_terms],
+        }

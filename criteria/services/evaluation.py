@@ -1,0 +1,131 @@
+"""DB-facing helpers around the pure evaluator: rules of a criteria set, reference data, list hits.
+
+Both ``rules_for`` and ``reference_data`` are cached per process, so a batch of 100,000 applications reads the
+database once, not per application. Published criteria sets are immutable; the reference cache expires after
+``REFERENCE_TTL`` seconds and is cleared in-process whenever a loader changes the tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from portal.models import Region
+
+from ..evaluation import EvaluationResult, evaluate
+from ..facts import ApplicationFacts, ListHit
+from ..models import CriteriaSet, ListEntry, PatentIntensiveIndustry, SmeSizeThreshold
+from ..reference import IndustryEntry, ReferenceData, SmeRow, build_sme_table
+from ..rules import CriteriaRules, build_rules
+
+REFERENCE_TTL = 300
+USCC_CHUNK = 5000  # below SQLite's and PostgreSQL's bound-parameter limits
+DEFAULT_CODE = "national-2024"
+
+_lock = threading.Lock()
+_reference: tuple[float, ReferenceData] | None = None
+_rules: dict[tuple, CriteriaRules] = {}
+
+
+def clear_caches() -> None:
+    global _reference
+    with _lock:
+        _reference = None
+        _rules.clear()
+
+
+def rules_for(criteria_set: CriteriaSet) -> CriteriaRules:
+    """The validated, precomputed rules of a criteria set (raises ``rules.RulesError`` if it is unusable)."""
+    digest = hashlib.blake2b(json.dumps([criteria_set.parameters, criteria_set.weights], sort_keys=True,
+                                        ensure_ascii=False).encode(), digest_size=12).hexdigest()
+    key = (criteria_set.code, criteria_set.version, digest)
+    rules = _rules.get(key)
+    if rules is None:
+        rules = build_rules(code=criteria_set.code, version=criteria_set.version,
+                            parameters=criteria_set.parameters, weights=criteria_set.weights)
+        with _lock:
+            _rules[key] = rules
+    return rules
+
+
+def _sme_tables() -> dict:
+    grouped: dict[str, tuple[list, dict]] = {}
+    for row in SmeSizeThreshold.objects.order_by("table_version", "position"):
+        rows, index = grouped.setdefault(row.table_version, ([], {}))
+        rows.append(SmeRow(row.code, row.name, row.employees_below,
+                           None if row.revenue_below is None else Decimal(row.revenue_below),
+                           None if row.total_assets_below is None else Decimal(row.total_assets_below)))
+        for prefix in row.industry_codes:
+            index[str(prefix)] = row.code
+    return {version: build_sme_table(rows, index) for version, (rows, index) in grouped.items()}
+
+
+def _industry_tables() -> dict:
+    tables: dict[str, dict] = {}
+    for row in PatentIntensiveIndustry.objects.all().iterator():
+        tables.setdefault(row.table_version, {})[row.industry_code] = IndustryEntry(
+            row.industry_code, row.industry_name, row.category_name, row.partial)
+    return tables
+
+
+def _region_names() -> dict[str, str]:
+    """Code → full name (湖北省黄石市黄石港区), built from the code's province and city prefixes."""
+    names = dict(Region.objects.values_list("code", "name"))
+    full = {}
+    for code, name in names.items():
+        parts = [names.get(code[:2] + "0000"), names.get(code[:4] + "00"), name]
+        unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
+        full[code] = "".join(unique)
+    return full
+
+
+def reference_data(*, refresh: bool = False) -> ReferenceData:
+    """The SME size table, the patent-intensive industry table and the region names, loaded once per process."""
+    global _reference
+    cached = _reference
+    if cached is not None and not refresh and time.monotonic() - cached[0] < REFERENCE_TTL:
+        return cached[1]
+    data = ReferenceData(sme_tables=_sme_tables(), industry_tables=_industry_tables(),
+                         region_names=_region_names())
+    with _lock:
+        _reference = (time.monotonic(), data)
+    return data
+
+
+def normalise_uscc(value: str) -> str:
+    return "".join((value or "").split()).replace("-", "").upper()
+
+
+def list_hits_for(usccs: Iterable[str]) -> dict[str, list[ListHit]]:
+    """Every imported-list entry of the given 统一社会信用代码, keyed by code (codes without a hit are absent).
+
+    One query per 5,000 codes; give it a whole chunk of a batch at once."""
+    wanted = sorted({normalise_uscc(u) for u in usccs if u and normalise_uscc(u)})
+    hits: dict[str, list[ListHit]] = {}
+    for start in range(0, len(wanted), USCC_CHUNK):
+        rows = (ListEntry.objects.filter(uscc__in=wanted[start:start + USCC_CHUNK])
+                .order_by("uscc", "-listed_on", "id").values_list("uscc", "list_type", "reason", "listed_on"))
+        for uscc, list_type, reason, listed_on in rows:
+            hits.setdefault(uscc, []).append(ListHit(list_type=list_type, reason=reason, listed_on=listed_on))
+    return hits
+
+
+def default_criteria_set(code: str | None = None) -> CriteriaSet | None:
+    """The newest active version of ``code`` (default: the national set)."""
+    return (CriteriaSet.objects.filter(code=code or DEFAULT_CODE, is_active=True).order_by("-version").first())
+
+
+def evaluate_application_facts(facts_dict: dict, criteria_set: CriteriaSet, *, on: date | None = None
+                               ) -> EvaluationResult:
+    """Evaluate an application's facts as stored or typed; list hits are looked up, never taken from the input."""
+    facts = ApplicationFacts.from_dict(facts_dict)
+    uscc = normalise_uscc(facts.identity.uscc)
+    facts.list_hits = list_hits_for([uscc]).get(uscc, []) if uscc else []
+    return evaluate(facts, rules_for(criteria_set), on=on or timezone.localdate(), reference=reference_data())
