@@ -1,0 +1,155 @@
+"""Matching runs: the full batch (all demands × all patents, in chunks, progress in the browser) and the
+incremental runs for new or changed demands and patents. Celery tasks call these; nothing else runs the engine
+for stored matches."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from portal.services.audit import audit
+from portal.services.jobs import job_create, job_fail, job_finish, job_progress, job_start
+from portal.services.notifications import notify
+
+from ..choices import RunKind, RunStatus
+from ..models import Demand, MatchingPolicy, MatchingRun, SupplyPatent
+from .engine import demand_docs, fitted_engine, patent_docs
+from .store import DEMAND_SIDE, PATENT_SIDE, StoreResult, store_lists
+
+RUN_ROLES = frozenset({"city", "province", "admin"})
+
+
+def can_start_run(user) -> tuple[bool, str]:
+    if user.role in RUN_ROLES:
+        return True, ""
+    return False, "只有市级、省级主管部门可以发起全量匹配。"
+
+
+def matching_run_request(*, actor) -> MatchingRun:
+    """A bureau asks for a full batch; it runs in Celery after commit and reports progress on its job."""
+    allowed, reason = can_start_run(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    from ..tasks import run_matching
+
+    with transaction.atomic():
+        policy = MatchingPolicy.current()
+        job = job_create(kind="matching", title="供需匹配（全量）", created_by=actor,
+                         total=Demand.objects.filter(is_open=True).count())
+        run = MatchingRun.objects.create(kind=RunKind.FULL, job=job, started_by=actor, policy=policy if policy.pk
+                                         else None)
+        audit(actor=actor, action="matching_run.requested", target=run)
+        transaction.on_commit(lambda: run_matching.delay(run.pk))
+    return run
+
+
+def matching_run_execute(*, run_id: int) -> MatchingRun:
+    """Run a requested full batch. Idempotent: a finished run is left alone."""
+    run = MatchingRun.objects.select_related("job").get(pk=run_id)
+    if run.status != RunStatus.RUNNING:
+        return run
+    try:
+        return _execute_full(run)
+    except Exception as exc:
+        _finish(run, status=RunStatus.FAILED, message=f"匹配失败：{exc}")
+        if run.job_id:
+            job_fail(job_id=run.job_id, message=f"匹配失败：{exc}")
+        raise
+
+
+def match_all(*, actor=None) -> MatchingRun:
+    """A full batch outside the browser (management command, nightly beat)."""
+    run = MatchingRun.objects.create(kind=RunKind.FULL, started_by=actor)
+    return _execute_full(run)
+
+
+def _execute_full(run: MatchingRun) -> MatchingRun:
+    started, policy = time.monotonic(), MatchingPolicy.current()
+    demands = list(demand_docs())
+    if run.job_id:
+        job_start(job_id=run.job_id, total=len(demands))
+    engine = fitted_engine(policy)
+    run.demand_count, run.patent_count = len(demands), len(engine.patent_ids)
+    wide = max(engine.config.candidates, policy.top_k_per_demand)
+
+    def progress(done: int) -> None:
+        if run.job_id:
+            job_progress(job_id=run.job_id, done=done, message=f"已匹配 {done} / {len(demands)} 项需求")
+
+    rows = engine.match(demands, k=wide, progress=progress)
+    lists = {doc.id: row for doc, row in zip(demands, rows, strict=True)}
+    result = store_lists(side=DEMAND_SIDE, primary_ids=lists, lists=lists, k_primary=policy.top_k_per_demand,
+                         k_other=policy.top_k_per_patent, min_score=policy.min_score, run=run, full=True)
+    run = _finish(run, result=result, seconds=time.monotonic() - started)
+    if run.job_id:
+        job_finish(job_id=run.job_id, result=_summary(run), message=run.message)
+    return run
+
+
+def match_demands(*, demand_ids: list[int]) -> MatchingRun | None:
+    """New or changed demands against the catalogue; their lists and the touched patents' lists are rebuilt."""
+    started, policy = time.monotonic(), MatchingPolicy.current()
+    docs = list(demand_docs(Demand.objects.filter(pk__in=demand_ids, is_open=True)))
+    if not docs:
+        return None
+    engine = fitted_engine(policy)
+    run = MatchingRun.objects.create(kind=RunKind.DEMAND, demand_id=docs[0].id if len(docs) == 1 else None,
+                                     demand_count=len(docs), patent_count=len(engine.patent_ids))
+    wide = max(engine.config.candidates, policy.top_k_per_demand)
+    lists = {doc.id: row for doc, row in zip(docs, engine.match(docs, k=wide), strict=True)}
+    result = store_lists(side=DEMAND_SIDE, primary_ids=lists, lists=lists, k_primary=policy.top_k_per_demand,
+                         k_other=policy.top_k_per_patent, min_score=policy.min_score, run=run)
+    _notify_enterprises(lists, result)
+    return _finish(run, result=result, seconds=time.monotonic() - started)
+
+
+def match_patents(*, patent_ids: list[int]) -> MatchingRun | None:
+    """New or changed patents against the open demands; the engine is refitted on the grown catalogue."""
+    started, policy = time.monotonic(), MatchingPolicy.current()
+    engine = fitted_engine(policy)
+    docs = list(patent_docs(SupplyPatent.objects.matchable().filter(pk__in=patent_ids)))
+    if not docs:
+        return None
+    demands = list(demand_docs())
+    run = MatchingRun.objects.create(kind=RunKind.PATENT, patent_id=docs[0].id if len(docs) == 1 else None,
+                                     demand_count=len(demands), patent_count=len(docs))
+    wide = max(engine.config.candidates, policy.top_k_per_patent)
+    lists = {doc.id: engine.demands_for_patent(doc, demands, k=wide) for doc in docs}
+    result = store_lists(side=PATENT_SIDE, primary_ids=lists, lists=lists, k_primary=policy.top_k_per_patent,
+                         k_other=policy.top_k_per_demand, min_score=policy.min_score, run=run)
+    return _finish(run, result=result, seconds=time.monotonic() - started)
+
+
+def _finish(run: MatchingRun, *, result: StoreResult | None = None, seconds: float = 0.0,
+            status: str = RunStatus.DONE, message: str = "") -> MatchingRun:
+    if result is not None:
+        run.created_count, run.updated_count, run.deleted_count = result.created, result.updated, result.deleted
+        message = message or (f"{run.demand_count} 项需求 × {run.patent_count} 件专利：新增 {result.created}，"
+                              f"更新 {result.updated}，撤下 {result.deleted}，保留已跟进 {result.kept}")
+    run.status, run.seconds, run.message, run.finished_at = status, round(seconds, 3), message[:500], timezone.now()
+    run.save()
+    return run
+
+
+def _summary(run: MatchingRun) -> dict:
+    return {"demands": run.demand_count, "patents": run.patent_count, "created": run.created_count,
+            "updated": run.updated_count, "deleted": run.deleted_count, "seconds": run.seconds}
+
+
+def _notify_enterprises(lists: dict, result: StoreResult) -> None:
+    """Tell an enterprise's people that their demand has new suggestions (after this run's commit)."""
+    from django.urls import reverse
+
+    new_by_demand: dict[int, int] = {}
+    for demand_id, _patent_id in result.new_pairs:
+        if demand_id in lists:
+            new_by_demand[demand_id] = new_by_demand.get(demand_id, 0) + 1
+    for demand in Demand.objects.filter(pk__in=new_by_demand).select_related("enterprise"):
+        people = list(demand.enterprise.users.filter(is_active=True))
+        count, url = new_by_demand[demand.pk], reverse("matching:demand-detail", args=[demand.pk])
+        transaction.on_commit(lambda people=people, demand=demand, count=count, url=url: notify(
+            recipients=people, verb="matching.suggested", title=f"技术需求“{demand.title}”有 {count} 项新推荐专利",
+            body="系统已根据您的需求推荐了可对接的专利，请查看匹配说明并跟进。", url=url, email=False))

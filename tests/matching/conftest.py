@@ -1,0 +1,35 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.factories import user_with_role
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "matching"
+SUPPLY_HEADER = ("patent_id,application_no,patent_type,title,abstract,ipc_main,ipc_other,holder,holder_type,"
+                 "legal_status,offer_type,price_yuan,industry_chain")
+
+
+@pytest.fixture
+def supplier_user(db):
+    return user_with_role("supplier", "420200")
+
+
+@pytest.fixture
+def dev_data():
+    return DATA
+
+
+def csv_upload(text: str, name: str = "patents.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def dev_file(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (DATA / name).read_bytes(), content_type="text/csv")
+
+
+def buffer(data: bytes, name: str):
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
