@@ -3,8 +3,10 @@
 An SME writes the symptom (``电机壳加工后冒小孔、打压漏气``), the patent writes the technique (``真空压铸 气孔``).
 Two data files written from domain knowledge carry the bridge:
 
-* ``thesaurus.tsv`` — problem wording → technique vocabulary and the IPC codes where such solutions are filed;
-  triggers are matched as substrings of the demand, so they do not depend on how jieba cuts a colloquial phrase.
+* ``thesaurus.txt`` — problem wording → technique vocabulary and the IPC codes where such solutions are filed,
+  one entry a line: ``触发词|触发词+语境词 => 技术词 技术词 @ IPC IPC``. Triggers are matched as substrings of
+  the demand, so they do not depend on how jieba cuts a colloquial phrase; ``+`` asks for every part (a symptom
+  word is only read as a casting defect next to a casting word).
 * ``ipc_titles.tsv`` — the Chinese titles of IPC subclasses / main groups; an IPC code a user typed (or the
   thesaurus inferred) contributes its title words.
 """
@@ -20,9 +22,26 @@ from .text import Analyzer, read_lines
 
 @dataclass(frozen=True)
 class ThesaurusEntry:
-    triggers: tuple[str, ...]
+    triggers: tuple[tuple[str, ...], ...]  # alternatives, each a conjunction of substrings
     terms: tuple[str, ...]
     ipc: tuple[str, ...]
+
+    def hit(self, text: str) -> str | None:
+        for parts in self.triggers:
+            if all(p in text for p in parts):
+                return "".join(parts[:1])
+        return None
+
+    @classmethod
+    def parse(cls, line: str) -> ThesaurusEntry | None:
+        left, _, right = line.partition("=>")
+        right, _, codes = right.partition("@")
+        triggers = tuple(
+            tuple(p.strip() for p in alt.split("+") if p.strip()) for alt in left.split("|") if alt.strip()
+        )
+        ipc = tuple(k for code in codes.split() for k in ipc_hint_codes(code))
+        entry = cls(triggers, tuple(right.split()), ipc)
+        return entry if triggers and (entry.terms or ipc) else None
 
 
 @dataclass
@@ -47,22 +66,8 @@ class Expansion:
 class Expander:
     def __init__(self, analyzer: Analyzer):
         self.analyzer = analyzer
-        self.entries = self._load_thesaurus()
+        self.entries = [e for e in map(ThesaurusEntry.parse, read_lines(analyzer.data_dir / "thesaurus.txt")) if e]
         self.ipc_titles = self._load_ipc_titles()
-        for entry in self.entries:
-            for term in entry.terms:
-                analyzer.add_word(term)
-
-    def _load_thesaurus(self) -> list[ThesaurusEntry]:
-        entries = []
-        for line in read_lines(self.analyzer.data_dir / "thesaurus.tsv"):
-            parts = line.split("\t")
-            triggers = tuple(t.strip() for t in parts[0].split("|") if t.strip())
-            terms = tuple(parts[1].split()) if len(parts) > 1 else ()
-            ipc = tuple(k for code in (parts[2].split() if len(parts) > 2 else ()) for k in ipc_hint_codes(code))
-            if triggers and (terms or ipc):
-                entries.append(ThesaurusEntry(triggers, terms, ipc))
-        return entries
 
     def _load_ipc_titles(self) -> dict[str, str]:
         titles = {}
@@ -80,7 +85,7 @@ class Expander:
             out.add_ipc(key, 1.0, ipc_hint)
         by_trigger = defaultdict(list)
         for entry in self.entries:
-            hit = next((t for t in entry.triggers if t in text), None)
+            hit = entry.hit(text)
             if hit:
                 by_trigger[hit].append(entry)
         for hit, entries in by_trigger.items():
