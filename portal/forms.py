@@ -21,15 +21,27 @@ def county_choices(prefix: str) -> list:
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码不正确。连续输错 5 次，账号将被锁定 15 分钟。",
+        "invalid_login": "用户名或密码不正确。",
         "inactive": "该账号已停用，请联系管理员。",
     }
+
+    def get_invalid_login_error(self):
+        # The failure is already counted (axes listens to the failed-login signal), so say how many are left.
+        from axes.handlers.proxy import AxesProxyHandler
+
+        failures = AxesProxyHandler.get_failures(self.request, {"username": self.cleaned_data.get("username")})
+        left = max(settings.AXES_FAILURE_LIMIT - failures, 1)
+        return ValidationError(
+            "用户名或密码不正确。再输错 %(left)d 次，账号将被锁定 %(minutes)d 分钟。",
+            code="invalid_login",
+            params={"left": left, "minutes": round(settings.AXES_COOLOFF_TIME * 60)},
+        )
 
 
 class EnterpriseRegistrationForm(forms.Form):
     name = forms.CharField(label="企业名称", max_length=200)
-    uscc = forms.CharField(label="统一社会信用代码", max_length=18, min_length=18,
-                           help_text="18 位，见营业执照", error_messages={"min_length": "统一社会信用代码应为 18 位。"})
+    # Room for the spaces people paste from a licence scan; the validator checks the compact 18 characters.
+    uscc = forms.CharField(label="统一社会信用代码", max_length=24, help_text="18 位，见营业执照")
     region = forms.ChoiceField(label="注册地（县、市、区）")
     contact_person = forms.CharField(label="联系人", max_length=50)
     contact_phone = forms.CharField(label="联系电话", max_length=20, validators=[validate_phone])

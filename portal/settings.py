@@ -5,6 +5,7 @@ and CELERY_BROKER_URL it runs on PostgreSQL (psycopg 3, pooled) and Redis with r
 """
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 import dj_database_url
@@ -113,7 +114,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "portal.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "portal.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
@@ -130,7 +131,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-AXES_FAILURE_LIMIT = 5
+# Five wrong passwords are answered with a warning that counts down; the sixth locks the account for 15 minutes
+# (axes locks on the attempt that reaches the limit).
+AXES_FAILURE_LIMIT = 6
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
@@ -162,6 +165,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/protected-media/"
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", VAR_DIR / "exports"))
+# Result files of finished jobs (exports) are deleted after this many days by a beat task.
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
@@ -181,13 +186,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work: each app lists its entries in ``<app>/schedule.py`` as ``BEAT_SCHEDULE = {name: {...}}``
+# (plain data, no models), collected here from the project's own apps in INSTALLED_APPS order.
 CELERY_BEAT_SCHEDULE: dict = {}
+for _app in [a for a in INSTALLED_APPS if (BASE_DIR / a / "schedule.py").exists()]:
+    CELERY_BEAT_SCHEDULE.update(import_module(f"{_app}.schedule").BEAT_SCHEDULE)
 
 # --- REST API -------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an API client without a session is told 401 with ``WWW-Authenticate: Token``, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

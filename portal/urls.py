@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from .api.views import TokenView
 from .views import accounts, home, system
 
 # Every app contributes its pages under its own prefix and its API under /api/<app>/ (see <app>/api/urls.py).
@@ -26,7 +26,7 @@ portal_patterns = [
 
 api_patterns = [
     path("", include("portal.api.urls")),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

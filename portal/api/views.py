@@ -1,5 +1,8 @@
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -49,3 +52,15 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
 @api_view(["GET"])
 def me(request):
     return Response(UserSerializer(request.user).data)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token; the same lockout as the login page applies."""
+
+    def post(self, request, *args, **kwargs):
+        # axes marks the lockout on Django's request, which DRF wraps, so its middleware never sees it here.
+        if AxesProxyHandler.is_locked(request._request, {"username": request.data.get("username", "")}):
+            minutes = round(settings.AXES_COOLOFF_TIME * 60)
+            return Response({"detail": f"该账号密码连续输错多次，已临时锁定 {minutes} 分钟。"},
+                            status=status.HTTP_429_TOO_MANY_REQUESTS)
+        return super().post(request, *args, **kwargs)

@@ -1,4 +1,4 @@
 from .audit import audit
-from .notifications import notify
+from .notifications import notify, notify_on_commit
 
-__all__ = ["audit", "notify"]
+__all__ = ["audit", "notify", "notify_on_commit"]

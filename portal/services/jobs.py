@@ -6,6 +6,10 @@ updates are single UPDATE statements outside the task's own transactions, so the
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,3 +40,17 @@ def job_finish(*, job_id: int, result: dict | None = None, result_file: str = ""
 
 def job_fail(*, job_id: int, message: str) -> None:
     Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, finished_at=timezone.now(), message=message[:500])
+
+
+def purge_expired_exports(*, now=None) -> int:
+    """Delete result files of jobs finished more than ``EXPORT_RETENTION_DAYS`` ago (exports hold personal
+    and financial data, so they do not linger); the job keeps its record and says the file has expired."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    expired = list(Job.objects.filter(finished_at__lt=cutoff).exclude(result_file="").values_list("pk", "result_file"))
+    root = Path(settings.EXPORT_ROOT).resolve()
+    for _pk, relative in expired:
+        path = (root / relative).resolve()
+        if path.is_relative_to(root):
+            path.unlink(missing_ok=True)
+    Job.objects.filter(pk__in=[pk for pk, _ in expired]).update(result_file="", message="结果文件已过期删除")
+    return len(expired)

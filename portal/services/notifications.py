@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
 
 from ..models import Notification, User
 
@@ -26,9 +28,18 @@ def notify(*, recipients: Iterable[User], verb: str, title: str, body: str = "",
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:
-    from django.utils import timezone
-
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def notify_on_commit(*, recipients: Iterable[User], verb: str, title: str, body: str = "", url: str = "",
+                     email: bool = True) -> None:
+    """Queue ``notify`` for when the current transaction commits, delivered by a Celery worker, so a slow mail
+    server never holds a request and nobody hears of a change that was rolled back."""
+    from ..tasks import send_notification
+
+    ids = [r.pk for r in recipients]
+    if ids:
+        transaction.on_commit(lambda: send_notification.delay(ids, verb, title, body, url, email))

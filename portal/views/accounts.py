@@ -80,7 +80,7 @@ class StaffListView(FilteredListView):
 
     def base_queryset(self):
         return super().base_queryset().exclude(organisation__kind="enterprise").select_related(
-            "organisation", "organisation__region")
+            "organisation", "organisation__region").order_by("organisation__region_id", "username")
 
 
 class AuditListView(FilteredListView):

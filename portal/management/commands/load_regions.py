@@ -18,4 +18,5 @@ class Command(BaseCommand):
                 Region.objects.bulk_create(batch, update_conflicts=True, unique_fields=["code"],
                                            update_fields=["name", "level", "parent"], batch_size=1000)
         counts = {level: sum(1 for r in rows if r.level == level) for level in ("province", "city", "county")}
-        self.stdout.write(f"行政区划已载入：省级 {counts['province']}，市级 {counts['city']}，县级 {counts['county']}")
+        if options["verbosity"]:
+            self.stdout.write(f"行政区划已载入：省级 {counts['province']}，市级 {counts['city']}，县级 {counts['county']}")
