@@ -1,7 +1,16 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
-from portal.scoping import ScopedQuerySet
+from portal.scoping import BUREAU_ROLES, ScopedQuerySet
+
+
+def _enclosing_regions(user) -> list[str]:
+    """The province and city codes above a bureau's region: lists imported there apply to it too."""
+    region = user.region
+    if user.role not in BUREAU_ROLES or region is None:
+        return []
+    return [region.code[:2] + "0000", region.code[:4] + "00"]
 
 
 class CriteriaSet(models.Model):
@@ -83,6 +92,9 @@ class ListImportQuerySet(ScopedQuerySet):
     scope_region = "region"
     scope_organisation = "organisation"
 
+    def extra_scope_q(self, user) -> Q:
+        return Q(region_id__in=_enclosing_regions(user))
+
 
 class ListImport(models.Model):
     """名单导入记录 — one successful import of a list file (serious dishonesty, abnormal filing, accidents)."""
@@ -114,6 +126,9 @@ class ListImport(models.Model):
 class ListEntryQuerySet(ScopedQuerySet):
     scope_region = "source_import__region"
     scope_organisation = "source_import__organisation"
+
+    def extra_scope_q(self, user) -> Q:
+        return Q(source_import__region_id__in=_enclosing_regions(user))
 
 
 class ListEntry(models.Model):

@@ -1,3 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "criteria"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("sets/", views.CriteriaSetListView.as_view(), name="set-list"),
+    path("sets/<int:pk>/", views.criteria_set_detail, name="set-detail"),
+    path("lists/imports/", views.ListImportListView.as_view(), name="list-imports"),
+    path("lists/template.csv", views.list_template, name="list-template"),
+    path("lists/", views.ListEntryListView.as_view(), name="list-entries"),
+]
