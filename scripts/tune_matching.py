@@ -86,7 +86,8 @@ def run_engine(engine, demands) -> dict:
 
 def engine_for(patents, config: EngineConfig, cache: dict) -> MatchingEngine:
     """Re-fit only when a setting that shapes the index changed."""
-    key = (config.bm25_k1, config.bm25_b, config.title_boost, config.min_df, config.max_df_ratio)
+    key = (config.bm25_k1, config.bm25_b, config.title_boost, config.min_df, config.max_df_ratio,
+           config.probe_postings)
     engine = cache.get(key)
     if engine is None:
         engine = cache[key] = MatchingEngine(config).fit(patents)

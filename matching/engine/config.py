@@ -35,11 +35,13 @@ class EngineConfig:
     # vocabulary bridging
     thesaurus_weight: float = 0.6
     ipc_title_weight: float = 0.3
-    prf_docs: int = 0
+    prf_docs: int = 3
     prf_terms: int = 20
     prf_weight: float = 0.3
     # batch
-    candidates: int = 200  # text top-N that get the full score
+    probe_terms: int = 24  # strongest query columns used to find candidates
+    probe_postings: int = 3000  # strongest patents kept per term for finding candidates
+    candidates: int = 100  # candidates per demand that get the exact full score
     chunk_size: int = 512
     open_licence_small_fee: float = 50000.0  # an open-licence fee up to this fits any budget
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -11,25 +10,13 @@ from scipy import sparse
 from . import features
 from .config import EngineConfig
 from .docs import DemandDoc, Match, PatentDoc
-from .expansion import Expander, Expansion
-from .explain import explain_rows
-from .index import TITLE_END, IpcIndex, TextIndex
+from .expansion import Expander
+from .explain import explain_pairs
+from .index import TITLE_END, IpcIndex, TextIndex, candidate_matrix
+from .scoring import ChunkScorer, PatentSide, Query, index_side
 from .text import Analyzer, default_analyzer
 
 QUERY_CACHE = 50_000
-
-
-@dataclass
-class Query:
-    """One demand turned into weighted index columns."""
-
-    demand: DemandDoc
-    terms: dict[int, float]  # original wording: column -> weight
-    expansion: dict[int, float]  # bridged vocabulary not in the wording: column -> weight
-    ipc: dict[int, float]  # IPC key column -> weight
-    ipc_keys: dict[str, float]  # the same, by key ("B22D", "B22D17")
-    expansion_info: Expansion
-    bound: float  # normalises the text score of this demand to [0, 1]
 
 
 class MatchingEngine:
@@ -42,7 +29,7 @@ class MatchingEngine:
     # ------------------------------------------------------------------ index
     def tokenize_patent(self, patent: PatentDoc) -> tuple[str, ...]:
         """Index terms of a patent (title, marker, abstract); store them to skip segmentation in big batches."""
-        return (*self.analyzer.tokens(patent.title), TITLE_END, *self.analyzer.tokens(patent.abstract))
+        return (*self.analyzer.tokens(patent.title or ""), TITLE_END, *self.analyzer.tokens(patent.abstract or ""))
 
     def fit(self, patents: Sequence[PatentDoc]) -> MatchingEngine:
         patents = list(patents)
@@ -52,9 +39,11 @@ class MatchingEngine:
         self.row_of = {pid: i for i, pid in enumerate(self.patent_ids)}
         self.text = TextIndex(docs, self.config)
         self.ipc = IpcIndex([p.ipc_codes for p in patents])
-        self.arrays = features.PatentArrays.build(patents)
+        self.chains: dict[str, int] = {}
+        self.arrays = features.PatentArrays.build(patents, self.chains)
+        self.by_probe = candidate_matrix(self.text, self.ipc, self.config.probe_postings)
         self._bound = self.text.term_bound(self.config)
-        self._queries = {}
+        self._queries: dict[DemandDoc, Query] = {}
         return self
 
     def _require_fit(self) -> None:
@@ -73,33 +62,37 @@ class MatchingEngine:
 
     def _build_query(self, demand: DemandDoc) -> Query:
         cfg, vocab = self.config, self.text.vocab
-        raw = f"{demand.title or ''}。{demand.description or ''}"
-        terms: dict[int, float] = {}
-        for token in self.analyzer.tokens(demand.title or ""):
-            if token in vocab:
-                terms[vocab[token]] = terms.get(vocab[token], 0.0) + cfg.title_boost
-        for token in self.analyzer.tokens(demand.description or ""):
-            if token in vocab:
-                terms[vocab[token]] = terms.get(vocab[token], 0.0) + 1.0
-        terms = {col: cfg.w_text * (1.0 + np.log(tf)) for col, tf in terms.items()}
+        tf: dict[int, float] = {}
+        for boost, text in ((cfg.title_boost, demand.title), (1, demand.description)):
+            for token in self.analyzer.tokens(text or ""):
+                col = vocab.get(token)
+                if col is not None:
+                    tf[col] = tf.get(col, 0.0) + boost
+        terms = {col: cfg.w_text * (1.0 + np.log(n)) for col, n in tf.items()}
         info = self.expander.expand(
-            raw, demand.ipc_hint or "", thesaurus_weight=cfg.thesaurus_weight, ipc_title_weight=cfg.ipc_title_weight
+            f"{demand.title or ''}。{demand.description or ''}", demand.ipc_hint or "",
+            thesaurus_weight=cfg.thesaurus_weight, ipc_title_weight=cfg.ipc_title_weight,
         )
-        expansion = {
-            vocab[t]: cfg.w_expansion * w for t, w in info.terms.items() if t in vocab and vocab[t] not in terms
+        expansion = {vocab[t]: cfg.w_expansion * w for t, w in info.terms.items() if t in vocab}
+        expansion = {c: w for c, w in expansion.items() if c not in terms}
+        ipc = {
+            self.ipc.keys[key]: w * (cfg.w_ipc_group if key[4:] else cfg.w_ipc_subclass)
+            for key, w in info.ipc.items() if key in self.ipc.keys
         }
-        ipc_keys = {key: w * (cfg.w_ipc_group if key[4:] else cfg.w_ipc_subclass) for key, w in info.ipc.items()}
-        ipc = {self.ipc.keys[key]: w for key, w in ipc_keys.items() if key in self.ipc.keys}
-        bound = sum(w * self._bound[c] for c, w in terms.items()) + sum(
-            w * self._bound[c] for c, w in expansion.items()
-        )
-        return Query(demand, terms, expansion, ipc, ipc_keys, info, float(bound) or 1.0)
+        bound = float(sum(w * self._bound[c] for d in (terms, expansion) for c, w in d.items())) or 1.0
+        text_cols, text_w = _arrays(terms, bound)
+        exp_cols, exp_w = _arrays(expansion, bound)
+        ipc_cols, ipc_w = _arrays(ipc, 1.0)
+        probe_cols, probe_w = self._probe(text_cols, text_w, exp_cols, exp_w, ipc_cols, ipc_w)
+        return Query(demand, text_cols, text_w, exp_cols, exp_w, ipc_cols, ipc_w, probe_cols, probe_w, info, bound)
 
-    def _query_matrices(self, queries: Sequence[Query]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        text = _dict_rows([{**q.terms, **q.expansion} for q in queries], [q.bound for q in queries],
-                          len(self.text.terms))
-        ipc = _dict_rows([q.ipc for q in queries], [1.0] * len(queries), len(self.ipc.keys))
-        return text, ipc
+    def _probe(self, text_cols, text_w, exp_cols, exp_w, ipc_cols, ipc_w) -> tuple[np.ndarray, np.ndarray]:
+        """The strongest columns of the query (weight × idf) find the candidates; all of them score them."""
+        cols = np.concatenate([text_cols, exp_cols])
+        w = np.concatenate([text_w, exp_w])
+        keep = np.lexsort((cols, -(w * self.text.idf[cols])))[: self.config.probe_terms] if len(cols) else cols
+        cols, w = cols[keep], w[keep]
+        return np.concatenate([cols, ipc_cols + len(self.text.terms)]), np.concatenate([w, ipc_w])
 
     # ------------------------------------------------------------------ matching
     def match(
@@ -111,8 +104,7 @@ class MatchingEngine:
         out: list[list[Match]] = []
         step = max(1, self.config.chunk_size)
         for start in range(0, len(demands), step):
-            queries = [self.build_query(d) for d in demands[start : start + step]]
-            out.extend(self._match_queries(queries, k))
+            out.extend(self._match_chunk([self.build_query(d) for d in demands[start : start + step]], k))
             if progress:
                 progress(len(out))
         return out
@@ -121,133 +113,86 @@ class MatchingEngine:
         """A new demand against the fitted catalogue (the same arithmetic as the batch)."""
         return self.match([demand], k)[0]
 
-    def _match_queries(self, queries: Sequence[Query], k: int) -> list[list[Match]]:
-        text_m, ipc_m = self._query_matrices(queries)
-        text_scores = (text_m @ self.text.by_term).tocsr()
-        ipc_scores = (ipc_m @ self.ipc.by_key).tocsr()
-        combined = (text_scores + ipc_scores).tocsr()
-        results = []
-        for i, query in enumerate(queries):
-            lo, hi = combined.indptr[i], combined.indptr[i + 1]
-            rows = _top_rows(combined.indices[lo:hi], combined.data[lo:hi], self.config.candidates)
-            results.append(self._rank(query, rows, k))
-        return results
+    def _scorer(self, queries: Sequence[Query]) -> ChunkScorer:
+        return ChunkScorer(queries, len(self.text.terms), len(self.ipc.keys), self.chains, self.config)
 
-    def _rank(self, query: Query, rows: np.ndarray, k: int) -> list[Match]:
-        if not len(rows) or k <= 0:
-            return []
-        parts = self._components(query, self._rows_view(rows))
+    def _first_pass(self, queries: Sequence[Query]) -> tuple[ChunkScorer, np.ndarray, PatentSide, dict]:
+        """Candidates of every query with all score parts, feedback included."""
+        scorer = self._scorer(queries)
+        candidates = scorer.candidates(self.by_probe, self.config.candidates)
+        qidx = np.repeat(np.arange(len(queries)), [len(c) for c in candidates])
+        rows = np.concatenate(candidates) if candidates else np.zeros(0, dtype=np.int64)
+        side = index_side(self.text.weights, self.ipc.matrix, self.arrays, rows)
+        parts = scorer.components(qidx, side)
+        scorer.set_feedback(self.text.weights, qidx, side, sum(parts.values()))
+        if scorer.feedback is not None:
+            parts["feedback"] = scorer.components_feedback(qidx, side)
+        return scorer, qidx, side, parts
+
+    def _match_chunk(self, queries: Sequence[Query], k: int) -> list[list[Match]]:
+        scorer, qidx, side, parts = self._first_pass(queries)
         total = sum(parts.values())
-        order = np.lexsort((rows, -total))[:k]
-        rows, total = rows[order], total[order]
-        parts = {name: v[order] for name, v in parts.items()}
-        explanations = explain_rows(self, query, self._rows_view(rows), parts)
-        return [
-            Match(query.demand.id, self.patent_ids[r], float(total[j]), j + 1, explanations[j])
-            for j, r in enumerate(rows)
-        ]
-
-    def _components(self, query: Query, view: PatentView) -> dict[str, np.ndarray]:
-        """Every part of the score of one demand against the patents of the view."""
-        text = _weighted(view.weights, query.terms) / query.bound
-        expansion = _weighted(view.weights, query.expansion) / query.bound
-        ipc = np.zeros(len(view.ipc_codes))
-        if query.ipc_keys:
-            ipc[:] = [sum(query.ipc_keys.get(key, 0.0) for key in codes) for codes in view.ipc_codes]
-        arrays = view.arrays
-        cfg, demand = self.config, query.demand
-        return {
-            "text": text,
-            "expansion": expansion,
-            "ipc": ipc,
-            "chain": features.chain_score(demand, arrays, cfg),
-            "region": features.region_score(demand, arrays, cfg),
-            "price": features.price_score(demand, arrays, cfg),
-            "mode": features.mode_score(demand, arrays, cfg),
-        }
-
-    def demands_for_patent(self, patent: PatentDoc, demands: Sequence[DemandDoc], k: int = 20) -> list[Match]:
-        """A new (or changed) patent against all demands: the demands it serves best, ranked within this list."""
-        self._require_fit()
-        demands = list(demands)
-        if not demands or k <= 0:
-            return []
-        view = self._patent_view(patent)
-        queries = [self.build_query(d) for d in demands]
-        text_m, ipc_m = self._query_matrices(queries)
-        first = np.asarray((text_m @ view.weights.T).todense()).ravel()
-        if ipc_m.shape[1]:
-            first = first + np.asarray((ipc_m @ self.ipc.matrix[view.ipc_rows].T).todense()).ravel()
-        candidates = np.flatnonzero(first > 0)
-        candidates = candidates[np.argsort(-first[candidates], kind="stable")][: self.config.candidates]
-        scored = []
-        for i in candidates:
-            parts = self._components(queries[i], view)
-            total = float(sum(v[0] for v in parts.values()))
-            scored.append((total, int(i), parts))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        out = []
-        for rank, (total, i, parts) in enumerate(scored[:k], 1):
-            explanation = explain_rows(self, queries[i], view, parts)[0]
-            out.append(Match(demands[i].id, patent.id, total, rank, explanation))
+        order = np.lexsort((side.rows, -total, qidx))
+        rank = np.arange(len(order)) - np.searchsorted(qidx[order], qidx[order])
+        chosen = order[rank < k] if k > 0 else order[:0]
+        explanations = explain_pairs(self, scorer, qidx[chosen], _take_side(side, chosen),
+                                     {n: v[chosen] for n, v in parts.items()})
+        out: list[list[Match]] = [[] for _ in queries]
+        for j, pair in enumerate(chosen):
+            i = int(qidx[pair])
+            row = int(side.rows[pair])
+            out[i].append(Match(queries[i].demand.id, self.patent_ids[row], float(total[pair]),
+                                len(out[i]) + 1, explanations[j]))
         return out
 
-    def _patent_view(self, patent: PatentDoc) -> PatentView:
+    # ------------------------------------------------------------------ patent → demands
+    def demands_for_patent(self, patent: PatentDoc, demands: Sequence[DemandDoc], k: int = 20) -> list[Match]:
+        """A new (or changed) patent against all demands: the demands it serves best, ranked within this list.
+
+        Each demand keeps its own feedback words (from its first pass over the fitted catalogue), so a pair
+        scores the same here as in the demand's own list."""
+        self._require_fit()
+        demands = list(dict.fromkeys(demands))
+        out: list[Match] = []
+        step = max(1, self.config.chunk_size)
+        for start in range(0, len(demands), step):
+            out.extend(self._patent_chunk(patent, [self.build_query(d) for d in demands[start : start + step]]))
+        out.sort(key=lambda m: (-m.score, str(m.demand_id)))
+        return [Match(m.demand_id, m.patent_id, m.score, r, m.explanation) for r, m in enumerate(out[:k], 1)]
+
+    def _patent_chunk(self, patent: PatentDoc, queries: Sequence[Query]) -> list[Match]:
+        scorer = self._first_pass(queries)[0]
+        qidx = np.arange(len(queries))
+        side = self._patent_side(patent, len(queries))
+        parts = scorer.components(qidx, side)
+        parts["feedback"] = scorer.components_feedback(qidx, side)
+        total = sum(parts.values())
+        related = np.flatnonzero(sum(parts[n] for n in ("text", "expansion", "feedback", "ipc")) > 0)
+        explanations = explain_pairs(self, scorer, qidx[related], _take_side(side, related),
+                                     {n: v[related] for n, v in parts.items()})
+        return [Match(queries[i].demand.id, patent.id, float(total[i]), 0, explanations[j])
+                for j, i in enumerate(related)]
+
+    def _patent_side(self, patent: PatentDoc, n: int) -> PatentSide:
         row = self.row_of.get(patent.id)
+        repeat = np.zeros(n, dtype=np.int64)
         if row is not None and self.patents[row] == patent:
-            return self._rows_view(np.array([row]))
+            return index_side(self.text.weights, self.ipc.matrix, self.arrays, repeat + row)
         tokens = patent.tokens if patent.tokens is not None else self.tokenize_patent(patent)
-        return PatentView(
-            rows=np.array([-1]),
-            weights=self.text.single_row(tokens, self.config),
-            ipc_codes=[IpcIndex([patent.ipc_codes]).codes[0]],
-            ipc_rows=np.array([], dtype=np.int64),
-            arrays=features.PatentArrays.build([patent], chains=self.arrays.chains),
-        )
-
-    def _rows_view(self, rows: np.ndarray) -> PatentView:
-        return PatentView(
-            rows=rows,
-            weights=self.text.weights[rows],
-            ipc_codes=[self.ipc.codes[r] for r in rows],
-            ipc_rows=rows,
-            arrays=self.arrays.take(rows),
-        )
+        keys = [self.ipc.keys[k] for k in IpcIndex([patent.ipc_codes]).codes[0] if k in self.ipc.keys]
+        ipc_row = sparse.csr_matrix((np.ones(len(keys), dtype=np.float32), (np.zeros(len(keys)), keys)),
+                                    shape=(1, len(self.ipc.keys)))
+        arrays = features.PatentArrays.build([patent], dict(self.chains))
+        return PatentSide(repeat - 1, self.text.single_row(tokens, self.config)[repeat], ipc_row[repeat],
+                          arrays.take(repeat))
 
 
-@dataclass
-class PatentView:
-    """The patents one scoring step looks at: fitted rows, or a single patent outside the index."""
-
-    rows: np.ndarray
-    weights: sparse.csr_matrix
-    ipc_codes: list[tuple[str, ...]]
-    ipc_rows: np.ndarray
-    arrays: features.PatentArrays
+def _take_side(side: PatentSide, idx: np.ndarray) -> PatentSide:
+    return PatentSide(side.rows[idx], side.weights[idx], side.ipc[idx], side.arrays.take(idx))
 
 
-def _dict_rows(rows: Sequence[dict[int, float]], scale: Sequence[float], width: int) -> sparse.csr_matrix:
-    indptr, indices, data = [0], [], []
-    for row, s in zip(rows, scale, strict=True):
-        indices.extend(row.keys())
-        data.extend(w / s for w in row.values())
-        indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
-        shape=(len(rows), width),
-    )
-
-
-def _weighted(matrix: sparse.csr_matrix, weights: dict[int, float]) -> np.ndarray:
-    if not weights:
-        return np.zeros(matrix.shape[0])
-    cols = np.fromiter(weights.keys(), dtype=np.int64)
-    vals = np.fromiter(weights.values(), dtype=np.float64)
-    return np.asarray(matrix[:, cols] @ vals, dtype=np.float64).ravel()
-
-
-def _top_rows(rows: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
-    if len(rows) <= n:
-        return rows.astype(np.int64)
-    keep = np.argpartition(-scores, n - 1)[:n]
-    return rows[keep].astype(np.int64)
+def _arrays(weights: dict[int, float], bound: float) -> tuple[np.ndarray, np.ndarray]:
+    cols = np.fromiter(weights.keys(), dtype=np.int64, count=len(weights))
+    vals = np.fromiter(weights.values(), dtype=np.float64, count=len(weights)) / bound
+    order = np.argsort(cols)
+    return cols[order], vals[order]

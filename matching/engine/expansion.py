@@ -67,7 +67,13 @@ class Expander:
     def __init__(self, analyzer: Analyzer):
         self.analyzer = analyzer
         self.entries = [e for e in map(ThesaurusEntry.parse, read_lines(analyzer.data_dir / "thesaurus.txt")) if e]
-        self.ipc_titles = self._load_ipc_titles()
+        # segmentation of the entries' vocabulary and the trigger index are built once, not per demand
+        self.entry_tokens = [tuple(t for term in e.terms for t in analyzer.tokens(term)) for e in self.entries]
+        self.by_part: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+        for n, entry in enumerate(self.entries):
+            for parts in entry.triggers:
+                self.by_part[parts[0]].append((n, parts))
+        self.ipc_titles = {key: tuple(analyzer.tokens(title)) for key, title in self._load_ipc_titles().items()}
 
     def _load_ipc_titles(self) -> dict[str, str]:
         titles = {}
@@ -79,25 +85,27 @@ class Expander:
                 titles[key] = title.strip()
         return titles
 
+    def hits(self, text: str) -> dict[int, str]:
+        """Entry number -> the trigger word that fired it (the first alternative that matches)."""
+        found: dict[int, str] = {}
+        for first, alternatives in self.by_part.items():
+            if first not in text:
+                continue
+            for n, parts in alternatives:
+                if n not in found and all(p in text for p in parts[1:]):
+                    found[n] = first
+        return found
+
     def expand(self, text: str, ipc_hint: str, *, thesaurus_weight: float, ipc_title_weight: float) -> Expansion:
         out = Expansion()
         for key in ipc_hint_codes(ipc_hint):
             out.add_ipc(key, 1.0, ipc_hint)
-        by_trigger = defaultdict(list)
-        for entry in self.entries:
-            hit = entry.hit(text)
-            if hit:
-                by_trigger[hit].append(entry)
-        for hit, entries in by_trigger.items():
-            for entry in entries:
-                for term in entry.terms:
-                    for token in self.analyzer.tokens(term):
-                        out.add_term(token, thesaurus_weight, hit)
-                for key in entry.ipc:
-                    out.add_ipc(key, 0.5, hit)
+        for n, hit in sorted(self.hits(text).items()):
+            for token in self.entry_tokens[n]:
+                out.add_term(token, thesaurus_weight, hit)
+            for key in self.entries[n].ipc:
+                out.add_ipc(key, 0.5, hit)
         for key in list(out.ipc):
-            title = self.ipc_titles.get(key)
-            if title:
-                for token in self.analyzer.tokens(title):
-                    out.add_term(token, ipc_title_weight * out.ipc[key], f"IPC {key}")
+            for token in self.ipc_titles.get(key, ()):
+                out.add_term(token, ipc_title_weight * out.ipc[key], f"IPC {key}")
         return out

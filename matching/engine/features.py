@@ -1,7 +1,7 @@
-"""Non-text parts of the score: IPC overlap, industry chain, region proximity, price and cooperation fit.
+"""Non-text parts of the score: industry chain, region proximity, price and cooperation fit; IPC code parsing.
 
-Each function scores one demand against many patents at once (numpy arrays over the patent axis) so the batch
-and the incremental paths share exactly the same arithmetic.
+Every function scores demand–patent *pairs* at once (numpy arrays aligned pair by pair), so the batch, the
+incremental demand and the incremental patent paths share exactly the same arithmetic.
 """
 
 from __future__ import annotations
@@ -15,6 +15,12 @@ import numpy as np
 from .config import EngineConfig
 
 IPC_RE = re.compile(r"^([A-H]\d{2}[A-Z])\s*(\d{1,4})?(?:/(\d{1,6}))?$")
+OFFER_CODES = {"转让": 1, "许可": 2, "开放许可": 3, "作价入股": 4}
+OPEN_LICENCE = OFFER_CODES["开放许可"]
+MODE_CODES = {"转让": 1, "许可": 2, "作价入股": 3}  # 不限 / 合作开发 (0) accept any offer
+# MODE_FIT[mode, offer]: which patent offers serve the cooperation mode the demand asks for
+MODE_FIT = np.zeros((4, 5), dtype=bool)
+MODE_FIT[1, 1] = MODE_FIT[2, 2] = MODE_FIT[2, 3] = MODE_FIT[3, 4] = True
 
 
 def ipc_levels(code: str) -> tuple[str, str]:
@@ -41,11 +47,10 @@ def ipc_hint_codes(hint: str) -> list[str]:
 def money(value) -> float | None:
     if value is None or value == "":
         return None
-    return float(Decimal(str(value)))
-
-
-OFFER_CODES = {"转让": 1, "许可": 2, "开放许可": 3, "作价入股": 4}
-MODE_FITS = {"转让": (1,), "许可": (2, 3), "作价入股": (4,)}  # 不限 / 合作开发 accept any offer
+    try:
+        return float(Decimal(str(value)))
+    except ArithmeticError:
+        return None
 
 
 def region_int(code: str) -> int:
@@ -55,70 +60,86 @@ def region_int(code: str) -> int:
 
 @dataclass
 class PatentArrays:
-    """Per-patent attributes aligned with the index rows, as numbers so candidate scoring stays vectorised."""
+    """Per-patent attributes as numbers, aligned with index rows (or with pairs after ``take``)."""
 
     chain: np.ndarray  # int code of the industry chain (-1 none)
     region: np.ndarray  # 6-digit GB/T 2260 code as int (-1 unknown)
     price: np.ndarray  # float yuan, nan = 面议
     offer: np.ndarray  # OFFER_CODES value, 0 unknown
-    chains: dict  # chain name -> code
 
     @classmethod
-    def build(cls, patents, chains: dict[str, int] | None = None) -> PatentArrays:
-        """``chains`` reuses the codes of a fitted catalogue (a chain it does not know gets a fresh code)."""
-        chains = dict(chains or {})
-        chain = [chains.setdefault(p.industry_chain.strip(), len(chains)) if p.industry_chain else -1
-                 for p in patents]
+    def build(cls, patents, chains: dict[str, int]) -> PatentArrays:
+        """``chains`` maps chain names to codes and grows with chains it has not seen."""
         prices = [money(p.price) for p in patents]
         return cls(
-            chain=np.array(chain, dtype=np.int32),
+            chain=np.array([chain_code(chains, p.industry_chain, grow=True) for p in patents], dtype=np.int32),
             region=np.array([region_int(p.region_code) for p in patents], dtype=np.int64),
-            price=np.array([np.nan if v is None else v for v in prices], dtype=float),
+            price=np.array([np.nan if v is None else v for v in prices], dtype=np.float64),
             offer=np.array([OFFER_CODES.get((p.offer_type or "").strip(), 0) for p in patents], dtype=np.int8),
-            chains=chains,
         )
 
     def take(self, rows: np.ndarray) -> PatentArrays:
-        return PatentArrays(self.chain[rows], self.region[rows], self.price[rows], self.offer[rows], self.chains)
+        return PatentArrays(self.chain[rows], self.region[rows], self.price[rows], self.offer[rows])
 
 
-def chain_score(demand, arrays: PatentArrays, cfg: EngineConfig) -> np.ndarray:
-    code = arrays.chains.get((demand.industry_field or "").strip(), -2)
-    return (arrays.chain == code).astype(float) * cfg.w_chain
+@dataclass
+class DemandArrays:
+    chain: np.ndarray
+    region: np.ndarray
+    budget: np.ndarray  # nan = not given
+    mode: np.ndarray
+
+    @classmethod
+    def build(cls, demands, chains: dict[str, int]) -> DemandArrays:
+        budgets = [money(d.budget) for d in demands]
+        return cls(
+            chain=np.array([chain_code(chains, d.industry_field) for d in demands], dtype=np.int32),
+            region=np.array([region_int(d.region_code) for d in demands], dtype=np.int64),
+            budget=np.array([np.nan if v is None or v <= 0 else v for v in budgets], dtype=np.float64),
+            mode=np.array([MODE_CODES.get((d.cooperation_mode or "").strip(), 0) for d in demands], dtype=np.int8),
+        )
+
+    def take(self, idx: np.ndarray) -> DemandArrays:
+        return DemandArrays(self.chain[idx], self.region[idx], self.budget[idx], self.mode[idx])
 
 
-def region_score(demand, arrays: PatentArrays, cfg: EngineConfig) -> np.ndarray:
+def chain_code(chains: dict[str, int], name: str, grow: bool = False) -> int:
+    name = (name or "").strip()
+    if not name:
+        return -1
+    if grow:
+        return chains.setdefault(name, len(chains))
+    return chains.get(name, -2)  # a field no patent has never equals a patent's chain
+
+
+def pair_features(d: DemandArrays, p: PatentArrays, cfg: EngineConfig) -> dict[str, np.ndarray]:
+    """Chain, region, price and mode parts of each pair (``d`` and ``p`` aligned pair by pair)."""
+    return {
+        "chain": np.where((d.chain >= 0) & (d.chain == p.chain), cfg.w_chain, 0.0),
+        "region": _region(d.region, p.region, cfg),
+        "price": _price(d.budget, p.price, p.offer, cfg),
+        "mode": np.where(MODE_FIT[d.mode, p.offer], cfg.w_mode, 0.0),
+    }
+
+
+def _region(dr: np.ndarray, pr: np.ndarray, cfg: EngineConfig) -> np.ndarray:
     """Same county > same city > same province, by the GB/T 2260 code prefix."""
-    code = region_int(demand.region_code)
-    out = np.zeros(len(arrays.region))
-    if code < 0:
-        return out
-    known = arrays.region >= 0
-    out[known & (arrays.region // 10000 == code // 10000)] = cfg.w_region_province
-    out[known & (arrays.region // 100 == code // 100)] = cfg.w_region_city
-    out[known & (arrays.region == code)] = cfg.w_region_county
+    known = (dr >= 0) & (pr >= 0)
+    out = np.zeros(len(dr))
+    out[known & (dr // 10000 == pr // 10000)] = cfg.w_region_province
+    out[known & (dr // 100 == pr // 100)] = cfg.w_region_city
+    out[known & (dr == pr)] = cfg.w_region_county
     return out
 
 
-def price_score(demand, arrays: PatentArrays, cfg: EngineConfig) -> np.ndarray:
+def _price(budget: np.ndarray, price: np.ndarray, offer: np.ndarray, cfg: EngineConfig) -> np.ndarray:
     """Within budget (or a small open-licence fee) fits; over budget costs in proportion; 面议 is neutral."""
-    budget = money(demand.budget)
-    price = arrays.price
     out = np.zeros(len(price))
     known = ~np.isnan(price)
-    small_open = known & (arrays.offer == OFFER_CODES["开放许可"]) & (price <= cfg.open_licence_small_fee)
-    out[small_open] = cfg.w_price_fit
-    if budget is None or budget <= 0:
-        return out
-    within = known & (price <= budget)
-    over = known & (price > budget) & ~small_open
-    out[within] = cfg.w_price_fit
-    out[over] = cfg.w_price_over * np.minimum(1.0, (price[over] - budget) / budget)
+    small_open = known & (offer == OPEN_LICENCE) & (price <= cfg.open_licence_small_fee)
+    has_budget = ~np.isnan(budget)
+    within = known & has_budget & (price <= budget)
+    over = known & has_budget & (price > budget) & ~small_open
+    out[within | small_open] = cfg.w_price_fit
+    out[over] = cfg.w_price_over * np.minimum(1.0, (price[over] - budget[over]) / budget[over])
     return out
-
-
-def mode_score(demand, arrays: PatentArrays, cfg: EngineConfig) -> np.ndarray:
-    wanted = MODE_FITS.get((demand.cooperation_mode or "").strip())
-    if not wanted:
-        return np.zeros(len(arrays.offer))
-    return np.isin(arrays.offer, wanted).astype(float) * cfg.w_mode

@@ -97,6 +97,26 @@ class IpcIndex:
                 rows.append(row)
                 cols.append(keys.setdefault(key, len(keys)))
         self.keys = keys
+        self.key_names = list(keys)
         data = np.ones(len(rows), dtype=np.float32)
         self.matrix = sparse.csr_matrix((data, (rows, cols)), shape=(len(code_lists), len(keys)))
         self.by_key = self.matrix.T.tocsr()
+
+
+def candidate_matrix(text: TextIndex, ipc: IpcIndex, max_postings: int) -> sparse.csr_matrix:
+    """(terms + IPC keys) × patents for finding candidates: each term keeps only its ``max_postings`` strongest
+    patents (impact pruning), so the cost of a query no longer grows with the catalogue; the candidates found are
+    then scored exactly."""
+    by_term = text.by_term
+    lengths = np.diff(by_term.indptr)
+    if max_postings > 0 and (lengths > max_postings).any():
+        keep = np.ones(by_term.nnz, dtype=bool)
+        for row in np.flatnonzero(lengths > max_postings):
+            lo, hi = by_term.indptr[row], by_term.indptr[row + 1]
+            weakest = np.argpartition(-by_term.data[lo:hi], max_postings)[max_postings:]
+            keep[lo + weakest] = False
+        rows = np.repeat(np.arange(by_term.shape[0]), lengths)[keep]
+        by_term = sparse.csr_matrix(
+            (by_term.data[keep], (rows, by_term.indices[keep])), shape=by_term.shape, dtype=np.float32
+        )
+    return sparse.vstack([by_term, ipc.by_key.astype(np.float32)], format="csr")
