@@ -1,6 +1,7 @@
 """Demo data of the portal core: Hubei, Huangshi and Yichang with their bureaus, and one login per role."""
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -21,14 +22,15 @@ def _organisation(kind, name, region_code, uscc=None, **extra) -> Organisation:
     return organisation
 
 
-def _login(username, organisation, full_name, **extra) -> User:
+def _login(username, organisation, full_name, password_hash, **extra) -> User:
     user, _ = User.objects.get_or_create(username=username, defaults={"organisation": organisation})
     user.organisation = organisation
     user.full_name = full_name
     user.email = f"{username}@demo.peiyuku.local"
     for key, value in extra.items():
         setattr(user, key, value)
-    user.set_password(settings.DEMO_PASSWORD)
+    user.password = password_hash
+    user.is_active = True
     user.save()
     return user
 
@@ -48,13 +50,17 @@ def seed(stdout) -> dict:
     bank = _organisation(OrganisationKind.BANK, "湖北银行黄石分行", HUANGSHI, uscc=demo_uscc("91420200MA49BANK0"))
     supplier = _organisation(OrganisationKind.SUPPLIER, "湖北理工学院技术转移中心", HUANGSHI,
                              uscc=demo_uscc("12420200MB1TTC880"))
+    # One hash for every demo login: they share the published demo password anyway, and hashing is slow.
+    password = make_password(settings.DEMO_PASSWORD)
     users = {
-        "demo_enterprise": _login("demo_enterprise", enterprise, "陈晓明", phone="13907140001"),
-        "demo_county": _login("demo_county", bureau(kind="county", region_id=HUANGSHIGANG).first(), "王审核"),
-        "demo_city": _login("demo_city", bureau(kind="city", region_id=HUANGSHI).first(), "李主管"),
-        "demo_province": _login("demo_province", bureau(kind="province", region_id=PROVINCE).first(), "张处长"),
-        "demo_bank": _login("demo_bank", bank, "赵信贷"),
-        "demo_supplier": _login("demo_supplier", supplier, "刘老师"),
-        "demo_admin": _login("demo_admin", None, "系统管理员", is_staff=True, is_superuser=True),
+        "demo_enterprise": _login("demo_enterprise", enterprise, "陈晓明", password, phone="13907140001"),
+        "demo_county": _login("demo_county", bureau(kind="county", region_id=HUANGSHIGANG).first(), "王审核",
+                              password),
+        "demo_city": _login("demo_city", bureau(kind="city", region_id=HUANGSHI).first(), "李主管", password),
+        "demo_province": _login("demo_province", bureau(kind="province", region_id=PROVINCE).first(), "张处长",
+                                password),
+        "demo_bank": _login("demo_bank", bank, "赵信贷", password),
+        "demo_supplier": _login("demo_supplier", supplier, "刘老师", password),
+        "demo_admin": _login("demo_admin", None, "系统管理员", password, is_staff=True, is_superuser=True),
     }
     return users

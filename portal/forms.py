@@ -1,9 +1,10 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from .models import Region, RegionLevel
+from .models import Region, RegionLevel, User
 from .validators import normalise_uscc, validate_phone, validate_uscc
 
 
@@ -69,6 +70,14 @@ class EnterpriseRegistrationForm(forms.Form):
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", "两次输入的密码不一致。")
+        if data.get("password1"):
+            # Checked here too, so a weak password is reported together with every other mistake.
+            probe = User(username=data.get("username", ""), email=data.get("email", ""),
+                         full_name=data.get("contact_person", ""))
+            try:
+                validate_password(data["password1"], probe)
+            except ValidationError as error:
+                self.add_error("password1", error)
         return data
 
 

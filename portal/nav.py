@@ -5,4 +5,5 @@ NAV_ITEMS = [
     nav("账号管理", "portal:staff-list", "city province admin", order=80),
     nav("机构", "portal:organisation-list", "county city province admin", order=85),
     nav("操作日志", "portal:audit-list", "city province admin", order=90),
+    nav("系统管理", "admin:index", "admin", order=95),
 ]

@@ -1,4 +1,5 @@
 from importlib import import_module
+from io import StringIO
 
 from django.apps import apps
 from django.conf import settings
@@ -24,5 +25,6 @@ class Command(BaseCommand):
                     if exc.name != f"{config.name}.demo":
                         raise
                     continue
-                module.seed(self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号密码：{settings.DEMO_PASSWORD}"))
+                module.seed(self.stdout if options["verbosity"] else StringIO())
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号密码：{settings.DEMO_PASSWORD}"))
