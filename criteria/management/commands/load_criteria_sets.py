@@ -37,3 +37,4 @@ class Command(BaseCommand):
                 else:
                     self.stdout.write(f"{criteria_set.code} 第 {criteria_set.version} 版未变化")
             transaction.on_commit(clear_caches)
+        clear_caches()  # inside an outer transaction on_commit waits; this process must see the change now

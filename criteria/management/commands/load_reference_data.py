@@ -32,6 +32,7 @@ class Command(BaseCommand):
                     count = load_patent_intensive(industry, model=PatentIntensiveIndustry)
                     self.stdout.write(f"专利密集型产业行业小类：{count} 行")
                 transaction.on_commit(clear_caches)
+            clear_caches()  # inside an outer transaction on_commit waits; this process must see the change now
         except ReferenceDataError as exc:
             raise CommandError("参考数据有误，未做任何修改：\n" + "\n".join(exc.errors)) from exc
         except OSError as exc:
