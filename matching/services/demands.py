@@ -15,6 +15,7 @@ from ..validators import validate_ipc_hint
 
 DEMAND_FIELDS = ("title", "description", "industry_field", "ipc_hint", "industry_chain", "budget",
                  "cooperation_mode", "reference")
+POSTING_ROLES = frozenset({"enterprise", "county", "city", "province", "admin"})
 MATCHED_FIELDS = ("title", "description", "industry_field", "ipc_hint", "industry_chain", "budget",
                   "cooperation_mode")
 

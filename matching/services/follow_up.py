@@ -52,7 +52,8 @@ def _move(*, match: Match, actor, to: str, comment: str = "", deal: bool = False
         pk=match.pk)
     allowed, reason = can_transition(actor, match, to)
     if not allowed:
-        raise PermissionDenied(reason)
+        # A move the workflow does not allow is bad input; a person who may not act is refused.
+        raise (ValidationError if to not in match.next_statuses() else PermissionDenied)(reason)
     if TRANSITIONS[match.status][to].get("needs_deal") and not deal:
         raise ValidationError("登记成交须填写成交信息（转化方式、合同金额、签约日期）。")
     previous = match.status

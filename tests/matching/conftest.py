@@ -33,3 +33,20 @@ def buffer(data: bytes, name: str):
     handle = io.BytesIO(data)
     handle.name = name
     return handle
+
+
+@pytest.fixture
+def catalogue(db):
+    """The development set imported through the services: 975 patents under one supplier, 50 demands of one
+    enterprise, nothing matched yet."""
+    from matching.services.imports import demand_import, supply_import
+
+    supplier = user_with_role("supplier", "420200")
+    enterprise = user_with_role("enterprise", "420202")
+    for service, owner, actor, name in ((supply_import, {"supplier": supplier.organisation}, supplier, "patents.csv"),
+                                        (demand_import, {"enterprise": enterprise.organisation}, enterprise,
+                                         "demands.csv")):
+        report = service(**owner, actor=actor, upload=dev_file(name), queue_matching=False)
+        assert report.ok, report.errors[:3]
+    return {"supplier": supplier.organisation, "supplier_user": supplier, "enterprise": enterprise.organisation,
+            "enterprise_user": enterprise}

@@ -1,0 +1,50 @@
+"""Template helpers of the matching pages: highlighted terms and the parts of a score in Chinese."""
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+COMPONENT_LABELS = {
+    "text": "文本相关度",
+    "expansion": "需求用语与专利用语的对应（扩展词）",
+    "ipc": "IPC 分类相符",
+    "chain": "同一产业链",
+    "region": "地域相近",
+    "price": "价格与预算",
+    "mode": "转化方式相符",
+}
+
+
+@register.filter
+def highlight(text, terms):
+    """Escape ``text`` and wrap every occurrence of the matched terms in <mark>, longest first."""
+    safe = escape(text or "")
+    words = sorted({escape(t) for t in (terms or []) if t and t.strip()}, key=len, reverse=True)
+    if not words:
+        return mark_safe(safe)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", safe))
+
+
+@register.filter
+def component_rows(components):
+    """[(label, value, bar width %)] of the non-zero parts of a score, largest first."""
+    items = [(COMPONENT_LABELS.get(k, k), float(v)) for k, v in (components or {}).items() if v]
+    items.sort(key=lambda item: -abs(item[1]))
+    top = max((abs(v) for _, v in items), default=0) or 1
+    return [(label, value, round(abs(value) * 100 / top)) for label, value in items]
+
+
+@register.filter
+def explanation_sentence(explanation):
+    """One Chinese sentence saying why a patent was suggested (for lists and exports)."""
+    explanation = explanation or {}
+    parts = []
+    if explanation.get("matched_terms"):
+        parts.append("共同用语：" + "、".join(explanation["matched_terms"][:8]))
+    parts.extend(explanation.get("notes", []))
+    return "；".join(parts) or "文本相关度较高"
