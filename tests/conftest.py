@@ -21,13 +21,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _regions_present(request):
-    """Transactional tests flush every table; put the region table back for the next test that needs it."""
-    yield
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    """Transactional tests start from flushed tables; put the region table back before such a test runs."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and bool(marker.kwargs.get("transaction", marker.args[:1] == (True,)))) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames)
+    if transactional:
+        request.getfixturevalue("transactional_db")
         from portal.models import Region
 
         if not Region.objects.exists():
             call_command("load_regions", verbosity=0)
+    yield
 
 
 @pytest.fixture(autouse=True)

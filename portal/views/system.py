@@ -28,10 +28,11 @@ def _broker_state() -> dict:
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "mode": "eager"}
+    url = settings.CELERY_BROKER_URL
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-        return {"ok": True, "mode": "broker", "transport": app.conf.broker_url.split(":", 1)[0]}
+        return {"ok": True, "mode": "broker", "transport": url.split(":", 1)[0]}
     except Exception as exc:
         return {"ok": False, "mode": "broker", "error": str(exc)[:200]}
 
