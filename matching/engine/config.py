@@ -43,6 +43,7 @@ class EngineConfig:
     probe_postings: int = 3000  # strongest patents kept per term for finding candidates
     candidates: int = 100  # candidates per demand that get the exact full score
     chunk_size: int = 512
+    workers: int = 0  # processes for a large batch; 0 = one per core
     open_licence_small_fee: float = 50000.0  # an open-licence fee up to this fits any budget
 
     @classmethod

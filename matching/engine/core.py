@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -17,6 +19,13 @@ from .scoring import ChunkScorer, PatentSide, Query, index_side
 from .text import Analyzer, default_analyzer
 
 QUERY_CACHE = 50_000
+_FORKED: tuple[MatchingEngine, list[DemandDoc]] | None = None  # what forked batch workers inherit
+
+
+def _forked_chunk(task: tuple[int, int, int]) -> list[list[Match]]:
+    engine, demands = _FORKED
+    start, stop, k = task
+    return engine._match_chunk([engine.build_query(d) for d in demands[start:stop]], k)
 
 
 class MatchingEngine:
@@ -98,16 +107,41 @@ class MatchingEngine:
     def match(
         self, demands: Sequence[DemandDoc], k: int = 20, progress: Callable[[int], None] | None = None
     ) -> list[list[Match]]:
-        """Top ``k`` patents of every demand, in chunks; ``progress(done)`` after each chunk."""
+        """Top ``k`` patents of every demand, in chunks; ``progress(done)`` after each chunk.
+
+        Chunks run in forked worker processes (``workers``; 0 = one per core) when there are several and this
+        process may fork; the arithmetic is the same either way."""
         self._require_fit()
         demands = list(demands)
-        out: list[list[Match]] = []
         step = max(1, self.config.chunk_size)
-        for start in range(0, len(demands), step):
-            out.extend(self._match_chunk([self.build_query(d) for d in demands[start : start + step]], k))
+        tasks = [(start, min(start + step, len(demands)), k) for start in range(0, len(demands), step)]
+        out: list[list[Match]] = []
+        for rows in self._run_chunks(demands, tasks):
+            out.extend(rows)
             if progress:
                 progress(len(out))
         return out
+
+    def _run_chunks(self, demands: list[DemandDoc], tasks: list[tuple[int, int, int]]):
+        workers = self._workers(len(tasks))
+        if workers <= 1:
+            for start, stop, k in tasks:
+                yield self._match_chunk([self.build_query(d) for d in demands[start:stop]], k)
+            return
+        global _FORKED
+        _FORKED = (self, demands)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap(_forked_chunk, tasks)
+        finally:
+            _FORKED = None
+
+    def _workers(self, n_tasks: int) -> int:
+        wanted = self.config.workers or os.cpu_count() or 1
+        can_fork = "fork" in multiprocessing.get_all_start_methods()
+        if n_tasks < 2 or not can_fork or multiprocessing.current_process().daemon:
+            return 1  # a daemonic process (e.g. a prefork Celery child) may not have children
+        return max(1, min(wanted, n_tasks))
 
     def match_one(self, demand: DemandDoc, k: int = 20) -> list[Match]:
         """A new demand against the fitted catalogue (the same arithmetic as the batch)."""

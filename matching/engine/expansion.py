@@ -73,6 +73,10 @@ class Expander:
         for n, entry in enumerate(self.entries):
             for parts in entry.triggers:
                 self.by_part[parts[0]].append((n, parts))
+        # first trigger parts by their first character: one pass over the demand finds every part it contains
+        self.by_char: dict[str, list[str]] = defaultdict(list)
+        for first in self.by_part:
+            self.by_char[first[0]].append(first)
         self.ipc_titles = {key: tuple(analyzer.tokens(title)) for key, title in self._load_ipc_titles().items()}
 
     def _load_ipc_titles(self) -> dict[str, str]:
@@ -88,10 +92,12 @@ class Expander:
     def hits(self, text: str) -> dict[int, str]:
         """Entry number -> the trigger word that fired it (the first alternative that matches)."""
         found: dict[int, str] = {}
-        for first, alternatives in self.by_part.items():
-            if first not in text:
-                continue
-            for n, parts in alternatives:
+        present = {
+            part for pos, ch in enumerate(text) if ch in self.by_char
+            for part in self.by_char[ch] if text.startswith(part, pos)
+        }
+        for first in sorted(present, key=lambda p: text.index(p)):
+            for n, parts in self.by_part[first]:
                 if n not in found and all(p in text for p in parts[1:]):
                     found[n] = first
         return found

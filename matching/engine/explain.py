@@ -26,11 +26,8 @@ class _Rows:
 
     def ranked(self, j: int, names) -> list[tuple[str, float]]:
         lo, hi = self.indptr[j], self.indptr[j + 1]
-        pairs = sorted(
-            ((v, c) for c, v in zip(self.indices[lo:hi], self.data[lo:hi], strict=True) if v > 0),
-            key=lambda vc: (-vc[0], vc[1]),
-        )
-        return [(names[c], v) for v, c in pairs[:MAX_TERMS]]
+        pairs = sorted((-v, c) for c, v in zip(self.indices[lo:hi], self.data[lo:hi], strict=True) if v > 0)
+        return [(names[c], -v) for v, c in pairs[:MAX_TERMS]]
 
     def columns(self, j: int) -> list[int]:
         return self.indices[self.indptr[j] : self.indptr[j + 1]]

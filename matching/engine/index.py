@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,63 +14,83 @@ TITLE_END = "\x1f"  # separates title tokens from abstract tokens in a stored to
 
 
 class TextIndex:
-    """``weights`` is patents × terms (CSR); ``by_term`` its transpose (CSR) for the query products."""
+    """``weights`` is patents × terms (CSR); ``by_term`` its transpose (CSR) for the query products.
+
+    Built with numpy over one flat array of token ids: a Python loop per (patent, term) would dominate the fit
+    of a large catalogue."""
 
     def __init__(self, docs: Sequence[Sequence[str]], cfg: EngineConfig):
         n = len(docs)
-        bags = [self._bag(tokens, cfg.title_boost) for tokens in docs]
-        df = Counter()
-        for bag in bags:
-            df.update(bag.keys())
-        max_df = max(cfg.max_df_ratio * n, 10)
-        kept = sorted(t for t, c in df.items() if cfg.min_df <= c <= max_df)
-        self.vocab = {t: i for i, t in enumerate(kept)}
-        self.terms = kept
-        self.n_docs = n
-        self.pruned = frozenset(t for t, c in df.items() if c > max_df)
-        # Lucene's BM25 idf stays positive, so a common term never counts against a patent
-        self.idf = np.array([math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in kept], dtype=np.float64)
-        self.doc_len = np.array([sum(b.values()) for b in bags], dtype=np.float64)
+        all_terms: dict[str, int] = {}
+        ids, boosts, lengths = [], [], []
+        for tokens in docs:
+            doc_ids, doc_boost = self._encode(tokens, all_terms, cfg.title_boost)
+            ids.extend(doc_ids)
+            boosts.extend(doc_boost)
+            lengths.append(len(doc_ids))
+        tid = np.array(ids, dtype=np.int64)
+        row = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        boost = np.array(boosts, dtype=np.float64)
+        width = max(len(all_terms), 1)
+        pair, first = np.unique(row * width + tid, return_inverse=True)
+        tf = np.bincount(first, weights=boost, minlength=len(pair))
+        p_row, p_tid = pair // width, pair % width
+        df = np.bincount(p_tid, minlength=len(all_terms))
+        self.doc_len = np.bincount(row, weights=boost, minlength=n).astype(np.float64)
         self.avgdl = float(self.doc_len.mean()) if n and self.doc_len.sum() else 1.0
-        self.weights = self._bm25_matrix(bags, cfg)
+        max_df = max(cfg.max_df_ratio * n, 10)
+        names = np.array(list(all_terms), dtype=object)
+        keep_tid = np.flatnonzero((df >= cfg.min_df) & (df <= max_df))
+        keep_tid = keep_tid[np.argsort(names[keep_tid].astype(str), kind="stable")] if len(keep_tid) else keep_tid
+        self.terms = [str(t) for t in names[keep_tid]]
+        self.vocab = {t: i for i, t in enumerate(self.terms)}
+        self.n_docs = n
+        self.pruned = frozenset(str(t) for t in names[df > max_df]) if len(df) else frozenset()
+        kept_df = df[keep_tid].astype(np.float64)
+        # Lucene's BM25 idf stays positive, so a common term never counts against a patent
+        self.idf = np.log(1 + (n - kept_df + 0.5) / (kept_df + 0.5))
+        col_of = np.full(len(all_terms) + 1, -1, dtype=np.int64)
+        col_of[keep_tid] = np.arange(len(keep_tid))
+        cols = col_of[p_tid] if len(p_tid) else p_tid
+        mask = cols >= 0
+        self.weights = self._bm25(p_row[mask], cols[mask], tf[mask], self.doc_len, n, cfg)
         self.by_term = self.weights.T.tocsr()
 
     @staticmethod
-    def _bag(tokens: Sequence[str], title_boost: int) -> Counter:
-        bag = Counter()
+    def _encode(tokens: Sequence[str], terms: dict[str, int], title_boost: int) -> tuple[list[int], list[int]]:
+        if TITLE_END in tokens:
+            cut = list(tokens).index(TITLE_END)
+            title, abstract = tokens[:cut], tokens[cut + 1 :]
+        else:
+            title, abstract = (), tokens
+        ids = [terms.setdefault(t, len(terms)) for t in (*title, *abstract)]
+        return ids, [title_boost] * len(title) + [1] * len(abstract)
+
+    def _bm25(self, rows, cols, tf, doc_len, n_rows: int, cfg: EngineConfig) -> sparse.csr_matrix:
+        k1, b = cfg.bm25_k1, cfg.bm25_b
+        sat = tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len[rows] / self.avgdl))
+        data = (sat * self.idf[cols]).astype(np.float32)
+        m = sparse.csr_matrix((data, (rows, cols)), shape=(n_rows, len(self.terms)), dtype=np.float32)
+        m.sort_indices()
+        return m
+
+    def single_row(self, tokens: Sequence[str], cfg: EngineConfig) -> sparse.csr_matrix:
+        """BM25 weights of one patent outside the index, with the index's idf and average length."""
+        bag: dict[int, float] = {}
         in_title = TITLE_END in tokens
+        length = 0.0
         for t in tokens:
             if t == TITLE_END:
                 in_title = False
                 continue
-            bag[t] += title_boost if in_title else 1
-        return bag
-
-    def single_row(self, tokens: Sequence[str], cfg: EngineConfig) -> sparse.csr_matrix:
-        """BM25 weights of one patent outside the index, with the index's idf and average length."""
-        bag = self._bag(tokens, cfg.title_boost)
-        return self._bm25_matrix([bag], cfg, np.array([sum(bag.values())], dtype=np.float64))
-
-    def _bm25_matrix(self, bags, cfg: EngineConfig, doc_len: np.ndarray | None = None) -> sparse.csr_matrix:
-        doc_len = self.doc_len if doc_len is None else doc_len
-        indptr, indices, tfs = [0], [], []
-        vocab = self.vocab
-        for bag in bags:
-            for t, c in bag.items():
-                col = vocab.get(t)
-                if col is not None:
-                    indices.append(col)
-                    tfs.append(c)
-            indptr.append(len(indices))
-        indptr = np.array(indptr, dtype=np.int64)
-        tf = np.array(tfs, dtype=np.float64)
-        cols = np.array(indices, dtype=np.int32)
-        rows_len = np.repeat(doc_len, np.diff(indptr))
-        k1, b = cfg.bm25_k1, cfg.bm25_b
-        sat = tf * (k1 + 1) / (tf + k1 * (1 - b + b * rows_len / self.avgdl))
-        data = (sat * self.idf[cols]).astype(np.float32)
-        shape = (len(bags), len(self.terms))
-        return sparse.csr_matrix((data, cols, indptr), shape=shape)
+            w = cfg.title_boost if in_title else 1
+            length += w
+            col = self.vocab.get(t)
+            if col is not None:
+                bag[col] = bag.get(col, 0.0) + w
+        cols = np.fromiter(bag.keys(), dtype=np.int64, count=len(bag))
+        tf = np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
+        return self._bm25(np.zeros(len(cols), dtype=np.int64), cols, tf, np.array([length]), 1, cfg)
 
     def term_bound(self, cfg: EngineConfig) -> np.ndarray:
         """The most a term can add to one patent's score (for normalising a query's score to [0, 1])."""

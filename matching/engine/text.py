@@ -56,7 +56,7 @@ class Analyzer:
         """Every word of the text in order (no stop-word removal); used to find phrases."""
         if not text:
             return []
-        return [t.lower() for t in self._tokenizer.lcut(text, HMM=False) if KEEP.search(t)]
+        return [t.lower() for t in self._tokenizer.lcut_for_search(text, HMM=False) if KEEP.search(t)]
 
     def tokens(self, text: str) -> list[str]:
         return [t for t in self.segment(text) if t not in self.stopwords and not NUMBER.match(t)]
