@@ -88,11 +88,17 @@ def prepare_patent(patent: SupplyPatent, policy: MatchingPolicy) -> SupplyPatent
 def supply_patent_create(*, supplier: Organisation, actor, application_no: str, **data) -> SupplyPatent:
     """A supplier lists one patent in the catalogue; matching for it is queued after commit."""
     ensure_can_manage(actor, supplier)
+    errors = {}
     try:
         number = validate_patent_no(application_no)
     except ValidationError as exc:
-        raise ValidationError({"application_no": exc.messages}) from exc
-    data = normalise_patent_fields(data)
+        errors["application_no"] = exc.messages
+    try:
+        data = normalise_patent_fields(data)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:  # every mistake at once, not one per submit
+        raise ValidationError(errors)
     with transaction.atomic():
         if SupplyPatent.objects.select_for_update().filter(application_no=number).exists():
             raise ValidationError({"application_no": "该申请号已在供给库中登记。"})

@@ -20,9 +20,10 @@ COMPONENT_LABELS = {
 
 
 @register.filter
-def highlight(text, terms):
-    """Escape ``text`` and wrap every occurrence of the matched terms in <mark>, longest first."""
+def highlight(text, explanation):
+    """Escape ``text`` and wrap every occurrence of the explanation's matched terms in <mark>, longest first."""
     safe = escape(text or "")
+    terms = (explanation or {}).get("matched_terms", []) if isinstance(explanation, dict) else explanation
     words = sorted({escape(t) for t in (terms or []) if t and t.strip()}, key=len, reverse=True)
     if not words:
         return mark_safe(safe)

@@ -38,7 +38,7 @@ class DemandListView(FilteredListView):
         if user.role == "supplier":
             matched = Q(matches__patent__supplier_id=user.organisation_id)
         return (super().base_queryset().select_related("enterprise", "region")
-                .annotate(match_count=Count("matches", filter=matched, distinct=True)))
+                .annotate(match_count=Count("matches", filter=matched, distinct=True)).order_by("-created_at", "-id"))
 
 
 def _visible_matches(user, demand):

@@ -26,7 +26,7 @@ class EventListView(FilteredListView):
 
     def base_queryset(self):
         return (super().base_queryset().select_related("organiser", "region")
-                .annotate(invited=Count("invitations", distinct=True)))
+                .annotate(invited=Count("invitations", distinct=True)).order_by("-held_on", "-id"))
 
 
 @login_required
