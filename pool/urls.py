@@ -1,3 +1,26 @@
+from django.urls import path
+
+from .views import applications, attachments, batches
+
 app_name = "pool"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("applications/", applications.ApplicationListView.as_view(), name="application-list"),
+    path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
+    path("applications/<int:pk>/edit/", applications.application_edit, name="application-edit"),
+    path("applications/<int:pk>/autosave/", applications.application_autosave_view, name="application-autosave"),
+    path("applications/<int:pk>/submit/", applications.application_submit_view, name="application-submit"),
+    path("applications/<int:pk>/evaluation/", applications.evaluation_detail, name="application-evaluation"),
+    path("applications/<int:pk>/revisions/<int:number>/", applications.revision_detail, name="revision-detail"),
+    path("applications/<int:pk>/attachments/", attachments.attachment_upload_view, name="attachment-upload"),
+    path("applications/<int:pk>/patents/import/", attachments.patent_import_view, name="patent-import"),
+    path("attachments/<int:pk>/download/", attachments.attachment_download, name="attachment-download"),
+    path("attachments/<int:pk>/remove/", attachments.attachment_remove_view, name="attachment-remove"),
+    path("patents/template.xlsx", attachments.patent_template, name="patent-template"),
+    path("batches/", batches.BatchListView.as_view(), name="batch-list"),
+    path("batches/new/", batches.batch_create_view, name="batch-create"),
+    path("batches/<int:pk>/", batches.batch_detail, name="batch-detail"),
+    path("batches/<int:pk>/edit/", batches.batch_edit_view, name="batch-edit"),
+    path("batches/<int:pk>/apply/", applications.application_start, name="application-start"),
+    path("batches/<int:pk>/score/", batches.batch_score_view, name="batch-score"),
+]

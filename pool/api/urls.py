@@ -1,5 +1,9 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from . import views
+
+router = SimpleRouter()
+router.register("applications", views.ApplicationViewSet, basename="pool-application")
+router.register("batches", views.BatchViewSet, basename="pool-batch")
 
 urlpatterns = [*router.urls]

@@ -1,0 +1,21 @@
+"""Menu items and the enterprise's home panel."""
+
+from portal.navigation import nav
+
+NAV_ITEMS = [
+    nav("申报批次", "pool:batch-list", "enterprise county city province admin", order=10),
+    nav("我的申报", "pool:application-list", "enterprise", order=12),
+    nav("申报列表", "pool:application-list", "county city province admin", order=20),
+]
+
+
+def home_panels(user) -> list[tuple[str, dict]]:
+    if not user.is_authenticated or user.role != "enterprise":
+        return []
+    from .models import Batch
+    from .selectors import enterprise_applications
+
+    applications = list(enterprise_applications(user=user)[:3])
+    applied = {a.batch_id for a in applications}
+    open_batches = [b for b in Batch.objects.visible_to(user).open_on() if b.pk not in applied]
+    return [("pool/_home_enterprise.html", {"applications": applications, "open_batches": open_batches})]

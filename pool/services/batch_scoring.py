@@ -1,0 +1,158 @@
+"""Re-scoring every submitted application of a batch: chunked, idempotent, progress reported to a Job.
+
+The batch is read in chunks of ``chunk_size`` applications by primary key. Per chunk: one query for the facts
+(as stored JSON text), one for the enterprises' list hits, one for the hashes of the stored evaluations; rows
+whose input hash is unchanged are skipped; the rest are evaluated and written with one upsert of evaluations
+and one UPDATE of the queue columns (on PostgreSQL through COPY into a session-local staging table). Memory is
+bounded by a few chunks, whatever the size of the batch.
+
+``workers`` > 1 evaluates chunks in that many forked processes while the main process reads and writes; the
+evaluation itself is pure (no database), so the workers never touch a connection.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from criteria.services import list_hits_for
+from portal.services.jobs import job_progress, job_start
+
+from ..models import Application, Batch, Evaluation
+from ..models.applications import EDITABLE_STATUSES
+from .scoring import EVALUATION_FIELDS, ScoringContext, evaluate_data, hit_dicts, input_hash
+
+CHUNK_SIZE = 2000
+STAGE = "pool_scoring_stage"
+COLUMNS = ("application_id", "revision_id", "criteria_set_id", "criteria_set_version", "verdict", "score",
+           "results", "input_hash", "evaluated_on", "evaluated_at")
+_worker_context: ScoringContext | None = None
+
+
+def scorable(batch: Batch):
+    """The applications batch scoring covers: every submitted one (drafts are pre-checked live instead)."""
+    return (Application.objects.filter(batch=batch, current_revision__isnull=False)
+            .exclude(status__in=EDITABLE_STATUSES))
+
+
+def _read_chunks(queryset, context: ScoringContext, chunk_size: int):
+    """Chunks of (id, revision id, facts JSON text, list hits, stored hash), by primary-key range."""
+    ids_query = queryset.order_by("pk").values_list("pk", flat=True)
+    rows_query = queryset.annotate(data_text=Cast("data", TextField()))
+    last_pk = 0
+    while True:
+        ids = list(ids_query.filter(pk__gt=last_pk)[:chunk_size])
+        if not ids:
+            return
+        last_pk = ids[-1]
+        rows = list(rows_query.filter(pk__gte=ids[0], pk__lte=last_pk).order_by("pk")
+                    .values_list("pk", "uscc", "current_revision_id", "data_text"))
+        known = dict(Evaluation.objects.filter(application_id__in=ids, criteria_set_id=context.criteria_set_id)
+                     .values_list("application_id", "input_hash"))
+        hits = {uscc: hit_dicts(found) for uscc, found in list_hits_for([r[1] for r in rows if r[1]]).items()}
+        yield [(pk, revision_id, text, hits.get(uscc, []), known.get(pk)) for pk, uscc, revision_id, text in rows]
+
+
+def evaluate_chunk(chunk: list[tuple], context: ScoringContext | None = None) -> tuple[int, list[tuple]]:
+    """Pure: the evaluation rows (in ``COLUMNS`` order, results as JSON text) of the changed applications."""
+    context = context or _worker_context
+    now, out = timezone.now(), []
+    for pk, revision_id, text, hits, known in chunk:
+        digest = input_hash(text, hits, context)
+        if digest == known:
+            continue
+        result = evaluate_data(json.loads(text), hits, context)
+        results = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        out.append((pk, revision_id, context.criteria_set_id, result.criteria_set_version, result.verdict,
+                    result.score, results, digest, context.on, now))
+    return len(chunk), out
+
+
+def _write_postgresql(rows: list[tuple]) -> None:
+    columns = ", ".join(COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in ("application_id", "criteria_set_id"))
+    app, evaluation = Application._meta.db_table, Evaluation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ON COMMIT DELETE ROWS AS "
+                       f"SELECT {columns} FROM {evaluation} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {evaluation} ({columns}) SELECT {columns} FROM {STAGE} "
+                       f"ON CONFLICT (application_id, criteria_set_id) DO UPDATE SET {updates}")
+        cursor.execute(f"UPDATE {app} SET verdict = s.verdict, score = s.score, criteria_set_id = s.criteria_set_id, "
+                       f"criteria_set_version = s.criteria_set_version, evaluated_at = s.evaluated_at "
+                       f"FROM {STAGE} AS s WHERE {app}.id = s.application_id")
+
+
+def _write_generic(rows: list[tuple]) -> None:
+    objects = [Evaluation(**dict(zip(COLUMNS, row, strict=True)) | {"results": json.loads(row[6])}) for row in rows]
+    Evaluation.objects.bulk_create(objects, update_conflicts=True, unique_fields=["application", "criteria_set"],
+                                   update_fields=EVALUATION_FIELDS)
+    app, evaluation = Application._meta.db_table, Evaluation._meta.db_table
+    placeholders = ",".join(["%s"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {app} SET verdict = ev.verdict, score = ev.score, criteria_set_id = ev.criteria_set_id, "
+            f"criteria_set_version = ev.criteria_set_version, evaluated_at = ev.evaluated_at "
+            f"FROM {evaluation} AS ev WHERE ev.application_id = {app}.id AND ev.criteria_set_id = %s "
+            f"AND {app}.id IN ({placeholders})", [rows[0][2], *(row[0] for row in rows)])
+
+
+def write_rows(rows: list[tuple]) -> None:
+    if not rows:
+        return
+    with transaction.atomic():
+        (_write_postgresql if connection.vendor == "postgresql" else _write_generic)(rows)
+
+
+def _set_worker_context(context: ScoringContext) -> None:
+    global _worker_context
+    _worker_context = context
+
+
+def _evaluated(chunks, context: ScoringContext, workers: int):
+    """Evaluated chunks in order; with workers, at most ``workers + 1`` chunks are in flight (flat memory)."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield evaluate_chunk(chunk, context)
+        return
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=fork, initializer=_set_worker_context,
+                             initargs=(context,)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(evaluate_chunk, chunk))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def batch_score(*, batch: Batch, job_id: int | None = None, chunk_size: int = CHUNK_SIZE,
+                on: date | None = None, workers: int = 1, progress=None) -> dict:
+    """Re-score every submitted application of ``batch``; returns the counts (and is safe to repeat)."""
+    context = ScoringContext.for_batch(batch, on)
+    queryset = scorable(batch)
+    total = queryset.count()
+    if job_id:
+        job_start(job_id=job_id, total=total)
+    done = written = 0
+    for count, rows in _evaluated(_read_chunks(queryset, context, chunk_size), context, workers):
+        write_rows(rows)
+        done, written = done + count, written + len(rows)
+        if job_id:
+            job_progress(job_id=job_id, done=done, message=f"已评分 {done} / {total} 件，更新 {written} 件")
+        if progress:
+            progress(done, total)
+    return {"batch": batch.pk, "total": total, "scored": done, "updated": written, "unchanged": done - written,
+            "criteria_set": batch.criteria_set.code, "criteria_set_version": batch.criteria_set.version,
+            "evaluated_on": context.on.isoformat()}

@@ -1,0 +1,34 @@
+"""Import of the patent list from the Excel template: all rows or none."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import User
+from portal.services.audit import audit
+from portal.validators import normalise_patent_no
+
+from ..models import Application
+from ..patent_excel import read_patent_rows
+from .applications import _ensure_editable
+
+REPLACE, APPEND = "replace", "append"
+
+
+def patent_list_import(*, application: Application, user: User, content: bytes, mode: str = REPLACE) -> int:
+    """Replace (or extend) the draft's patent list with the workbook's rows; returns how many were imported.
+    Any bad row raises ``PatentImportError`` listing every bad row, and the draft is left exactly as it was."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _ensure_editable(application, user)
+        current = [row for row in application.data.get("patents") or [] if isinstance(row, dict)]
+        existing = [normalise_patent_no(str(r.get("application_no") or "")) for r in current] if mode == APPEND \
+            else []
+        rows = read_patent_rows(content, existing=[n for n in existing if n])
+        application.data = {**application.data, "patents": (current + rows) if mode == APPEND else rows}
+        application.autosaved_at = timezone.now()
+        application.save(update_fields=["data", "autosaved_at", "updated_at"])
+        audit(actor=user, action="application.patents_imported", target=application,
+              data={"rows": len(rows), "mode": mode})
+    return len(rows)

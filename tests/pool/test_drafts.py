@@ -1,0 +1,177 @@
+"""Opening a draft is idempotent; autosave keeps whatever was typed and answers with the pre-check."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.urls import reverse
+
+from pool.models import Application
+from pool.services.applications import application_autosave, application_open_draft
+from pool.workflow import TransitionError
+from tests.factories import user_with_role
+from tests.pool.helpers import form_post, make_application, make_batch, valid_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_opening_twice_returns_the_same_draft(applicant, batch):
+    first, created = application_open_draft(batch=batch, user=applicant)
+    again, created_again = application_open_draft(batch=batch, user=applicant)
+    assert (created, created_again) == (True, False)
+    assert first.pk == again.pk
+    assert Application.objects.filter(enterprise=applicant.organisation).count() == 1
+
+
+def test_double_click_on_start_makes_one_draft(client, applicant, batch):
+    client.force_login(applicant)
+    url = reverse("pool:application-start", args=[batch.pk])
+    first, second = client.post(url), client.post(url)
+    assert first.url == second.url
+    assert Application.objects.filter(enterprise=applicant.organisation, batch=batch).count() == 1
+
+
+def test_a_lost_race_returns_the_winners_draft(applicant, batch, monkeypatch):
+    winner = make_application(applicant, batch)
+    real_filter = Application.objects.filter
+    calls = {"n": 0}
+
+    def first_lookup_misses(*args, **kwargs):
+        calls["n"] += 1
+        return Application.objects.none() if calls["n"] == 1 else real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Application.objects, "filter", first_lookup_misses)
+    application, created = application_open_draft(batch=batch, user=applicant)
+    assert (application.pk, created) == (winner.pk, False)
+
+
+def test_the_database_refuses_a_second_application_to_one_batch(applicant, batch):
+    make_application(applicant, batch)
+    with pytest.raises(IntegrityError):
+        make_application(applicant, batch)
+
+
+def test_new_draft_knows_the_registered_identity(applicant, batch):
+    application, _ = application_open_draft(batch=batch, user=applicant)
+    identity = application.data["identity"]
+    assert identity["name"] == applicant.organisation.name
+    assert identity["uscc"] == applicant.organisation.uscc
+    assert identity["region_code"] == "420202"
+
+
+def test_no_draft_outside_the_window(applicant, shipped):
+    closed = make_batch(opens_in=-30, closes_in=-1)
+    with pytest.raises(ValidationError, match="不在申报期内"):
+        application_open_draft(batch=closed, user=applicant)
+
+
+def test_only_enterprises_open_drafts(county_user, batch):
+    with pytest.raises(TransitionError):
+        application_open_draft(batch=batch, user=county_user)
+
+
+def test_autosave_keeps_invalid_values_exactly_as_typed(applicant, batch):
+    application = make_application(applicant, batch)
+    valid = applicant.organisation.uscc
+    wrong_check_digit = valid[:-1] + ("1" if valid[-1] == "0" else "0")
+    post = form_post(application.data, ["identity"])
+    post.update({"identity.uscc": wrong_check_digit, "identity.revenue": "八千万", "identity.employees": "12.5"})
+    result = application_autosave(application=application, user=applicant, post=post)
+    application.refresh_from_db()
+    assert application.data["identity"]["uscc"] == wrong_check_digit
+    assert application.data["identity"]["revenue"] == "八千万"
+    assert result.errors["identity.uscc"] == "统一社会信用代码校验位不正确，请核对后重新输入。"
+    assert result.errors["identity.revenue"] == "请输入数字（单位：元）。"
+    assert result.errors["identity.employees"] == "请输入整数。"
+
+
+def test_autosave_of_one_section_leaves_the_others_untouched(applicant, batch):
+    application = make_application(applicant, batch)
+    before = dict(application.data)
+    post = form_post(application.data, ["rnd"])
+    post["rnd.rnd_expense"] = "1200000"
+    application_autosave(application=application, user=applicant, post=post)
+    application.refresh_from_db()
+    assert application.data["rnd"]["rnd_expense"] == "1200000"
+    for key in ("identity", "patents", "products", "trademarks", "qualifications", "ip_management", "integrity"):
+        assert application.data[key] == before[key]
+
+
+def test_an_emptied_list_section_is_saved_as_empty(applicant, batch):
+    application = make_application(applicant, batch)
+    application_autosave(application=application, user=applicant, post={"_section": ["trademarks"]})
+    application.refresh_from_db()
+    assert application.data["trademarks"] == []
+    assert len(application.data["patents"]) == 2
+
+
+def test_autosave_answers_with_errors_and_the_fresh_precheck(client, applicant, batch):
+    application = make_application(applicant, batch)
+    client.force_login(applicant)
+    post = form_post(application.data, ["rnd"])
+    post["rnd.rnd_expense"] = ""
+    post["rnd.rnd_staff"] = "300"
+    response = client.post(reverse("pool:application-autosave", args=[application.pk]), post)
+    body = json.loads(response.content)
+    assert response.status_code == 200
+    assert body["errors"] == {"rnd.rnd_staff": "研发人员不能多于职工总数。"}
+    assert body["error_counts"] == {"rnd": 1}
+    assert 'data-criterion="6"' in body["precheck_html"]
+    assert body["verdict"] == "ineligible"
+
+
+def test_precheck_changes_as_rnd_figures_are_added(applicant, batch):
+    data = valid_data(applicant.organisation)
+    data["rnd"]["rnd_expense"] = ""
+    application = make_application(applicant, batch, data=data)
+    post = form_post(data, ["rnd"])
+    missing = application_autosave(application=application, user=applicant, post=post).precheck
+    post["rnd.rnd_expense"] = "8000000"
+    present = application_autosave(application=application, user=applicant, post=post).precheck
+    outcome = {r.number: r.outcome for r in missing.results}[6], {r.number: r.outcome for r in present.results}[6]
+    assert outcome[0] in ("fail", "manual")
+    assert outcome[1] == "pass"
+    assert present.verdict == "eligible"
+
+
+def test_submitted_application_is_not_autosaved(applicant, batch):
+    application = make_application(applicant, batch, status="submitted")
+    with pytest.raises(TransitionError, match="不能修改"):
+        application_autosave(application=application, user=applicant, post={"_section": ["identity"]})
+
+
+def test_another_enterprise_cannot_reach_the_autosave(client, applicant, batch):
+    application = make_application(applicant, batch)
+    other = user_with_role("enterprise")
+    client.force_login(other)
+    response = client.post(reverse("pool:application-autosave", args=[application.pk]), {"_section": "identity"})
+    assert response.status_code == 404
+
+
+def test_the_county_can_see_but_not_edit_a_draft(client, applicant, batch, county_user):
+    application = make_application(applicant, batch)
+    client.force_login(county_user)
+    assert client.get(reverse("pool:application-detail", args=[application.pk])).status_code == 200
+    assert client.get(reverse("pool:application-edit", args=[application.pk])).status_code == 404
+
+
+def test_form_without_javascript_saves_every_section(client, applicant, batch):
+    application = make_application(applicant, batch)
+    client.force_login(applicant)
+    post = form_post(application.data)
+    post["products.0.name"] = "改名后的产品"
+    response = client.post(reverse("pool:application-edit", args=[application.pk]), post)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.data["products"][0]["name"] == "改名后的产品"
+
+
+def test_form_page_shows_stored_errors_at_their_fields(client, applicant, batch):
+    data = valid_data(applicant.organisation)
+    data["identity"]["uscc"] = "123"
+    application = make_application(applicant, batch, data=data)
+    client.force_login(applicant)
+    page = client.get(reverse("pool:application-edit", args=[application.pk])).content.decode()
+    assert 'value="123"' in page
+    assert "统一社会信用代码应为 18 位。" in page
