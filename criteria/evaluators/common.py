@@ -19,7 +19,7 @@ from ..facts import (
     QualificationType,
 )
 from ..reference import ReferenceData
-from ..results import FAIL, MANUAL, PASS, WARN, CriterionResult
+from ..results import FAIL, MANUAL, PASS, WARN, CriterionResult, criterion_result
 from ..rules import CriteriaRules
 
 QUALIFICATION_LABELS = dict(QualificationType.CHOICES)
@@ -29,6 +29,7 @@ LICENCE_LABELS = dict(LicenceKind.CHOICES)
 PARTNER_LABELS = dict(PartnerType.CHOICES)
 LEGAL_FORM_LABELS = dict(LegalForm.CHOICES)
 HUNDRED = Decimal(100)
+OWNED = Ownership.OWNED
 CENT = Decimal("0.01")
 
 __all__ = ["PASS", "FAIL", "WARN", "MANUAL", "Context", "in_window", "patent_key", "pct", "param_pct", "money",
@@ -43,9 +44,11 @@ def in_window(start: date | None, end: date | None, on: date) -> bool:
 
 def patent_key(number: str) -> str:
     """``"ZL 2017 1 9081250.3"`` and ``"201719081250.3"`` compare equal."""
-    compact = "".join(number.split()).upper().replace(".", "")
-    if compact[:2] in ("CN", "ZL"):
-        compact = compact[2:]
+    compact = number.replace(".", "").replace(" ", "")
+    if not compact.isdigit():  # rare: prefixes, lower-case x, other white space
+        compact = "".join(compact.split()).upper()
+        if compact[:2] in ("CN", "ZL"):
+            compact = compact[2:]
     return compact
 
 
@@ -98,11 +101,14 @@ class Context:
         self.live_keys: set[str] = set()
         counted = used = 0
         rate_types = rules.industrialisation_patent_types
+        by_key, live = self.patents_by_key, self.live_keys
         for patent in facts.patents:
             key = patent_key(patent.application_no)
-            self.patents_by_key.setdefault(key, patent)
-            if self.is_live(patent):
-                self.live_keys.add(key)
+            if key not in by_key:
+                by_key[key] = patent
+            if patent.granted is True and patent.valid is True and (
+                    patent.ownership == OWNED or self.licence_counts(patent)):
+                live.add(key)
                 if patent.patent_type in rate_types:
                     counted += 1
                     used += patent.used_in_product is True
@@ -139,4 +145,4 @@ class Context:
 
     def result(self, number: int, code: str, outcome: str, explanation: str, evidence: dict,
                kind: str = "hard") -> CriterionResult:
-        return CriterionResult(number, code, self.rules.titles[number], outcome, explanation, evidence, kind)
+        return criterion_result(number, code, self.rules.titles[number], outcome, explanation, evidence, kind)

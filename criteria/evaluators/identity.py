@@ -9,11 +9,29 @@ from stdnum.exceptions import ValidationError as StdnumError
 from ..reference import industry_digits
 from .common import FAIL, LEGAL_FORM_LABELS, MANUAL, PASS, Context, money
 
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015, as python-stdnum
+USCC_VALUES = {char: value for value, char in enumerate(USCC_ALPHABET)}
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_is_valid_compact(value: str) -> bool | None:
+    """The check-digit test for an already compact code, several times faster than python-stdnum's full
+    validation (it matters at 100,000 evaluations per batch); ``None`` when the code needs the full treatment."""
+    if len(value) != 18 or not value[:8].isdigit() or not value.isascii():
+        return None
+    values = USCC_VALUES
+    if any(char not in values for char in value[8:]):
+        return None
+    total = sum(values[char] * weight for char, weight in zip(value[:17], USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[-total % 31] == value[17]
+
 
 def _uscc(ctx: Context) -> tuple[str, str]:
     value = ctx.facts.identity.uscc
     if not value:
         return FAIL, "未填写统一社会信用代码"
+    if uscc_is_valid_compact(value):
+        return PASS, "统一社会信用代码有效"
     try:
         stdnum_uscc.validate(value)
     except InvalidChecksum:

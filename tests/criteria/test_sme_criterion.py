@@ -1,6 +1,9 @@
 """Criterion 1: USCC, jurisdiction by region code, legal person, SME size table."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.cn import uscc as stdnum_uscc
 
 from tests.factories import make_uscc
 
@@ -103,3 +106,19 @@ def test_non_legal_person_fails(form):
     result = criterion(run(facts(identity={"legal_form": form})), 1)
     assert result.outcome == "fail"
     assert "不具有独立法人资格" in result.explanation
+
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXYZIOSV abc-"
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=st.text(alphabet=USCC_CHARS, min_size=16, max_size=19), valid_digit=st.booleans())
+def test_the_fast_uscc_check_agrees_with_python_stdnum(body, valid_digit):
+    value = body
+    if valid_digit and len(body) == 17:
+        try:
+            value = body + stdnum_uscc.calc_check_digit(body)
+        except ValueError:
+            pass
+    # Everything else in the example is valid, so criterion 1 passes exactly when the code is valid.
+    assert outcome(facts(identity={"uscc": value}), 1) == ("pass" if stdnum_uscc.is_valid(value) else "fail")
