@@ -6,7 +6,7 @@ from .models import AuditEntry, Organisation, OrganisationKind, User
 
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="search")
-    kind = django_filters.ChoiceFilter(label="类型", choices=OrganisationKind.choices)
+    kind = django_filters.ChoiceFilter(label="类型", choices=OrganisationKind.choices, empty_label="全部")
     region = django_filters.CharFilter(label="行政区划代码", method="in_region")
 
     class Meta:
