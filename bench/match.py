@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import re
 import resource
@@ -159,11 +160,14 @@ def main(argv=None) -> int:
     print(f"segmentation: {per_patent * 1e3:.3f} ms per patent (title + abstract), done at import and stored")
     runs = [run_size(d, p, gen, per_patent) for d, p in sizes]
     largest = runs[-1]
+    load = [round(x, 2) for x in os.getloadavg()]
+    print(f"load average while measuring (1, 5, 15 min): {load} on {os.cpu_count()} cores")
     summary = {
         "bench": "match", "timed": "fit+match (tokens stored at import)", "k": 20,
         "sizes": runs, "batch_s": largest["batch_s"], "peak_rss_mb": largest["peak_rss_mb"],
         "target_batch_s": 60, "target_peak_mb": 4096,
         "meets_target": largest["batch_s"] <= 60 and largest["peak_rss_mb"] <= 4096,
+        "loadavg": load, "cores": os.cpu_count(), "workers": MatchingEngine().config.workers or os.cpu_count(),
     }
     print(json.dumps(summary, ensure_ascii=False))
     return 0

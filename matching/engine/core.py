@@ -92,16 +92,18 @@ class MatchingEngine:
         text_cols, text_w = _arrays(terms, bound)
         exp_cols, exp_w = _arrays(expansion, bound)
         ipc_cols, ipc_w = _arrays(ipc, 1.0)
-        probe_cols, probe_w = self._probe(text_cols, text_w, exp_cols, exp_w, ipc_cols, ipc_w)
+        probe_cols, probe_w = self._probe(text_cols, text_w, exp_cols, exp_w, ipc)
         return Query(demand, text_cols, text_w, exp_cols, exp_w, ipc_cols, ipc_w, probe_cols, probe_w, info, bound)
 
-    def _probe(self, text_cols, text_w, exp_cols, exp_w, ipc_cols, ipc_w) -> tuple[np.ndarray, np.ndarray]:
-        """The strongest columns of the query (weight × idf) find the candidates; all of them score them."""
+    def _probe(self, text_cols, text_w, exp_cols, exp_w, ipc: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        """The strongest words of the query (weight × idf) and its IPC main groups find the candidates; every
+        part then scores them. Subclasses do not search: one holds a large share of the catalogue."""
         cols = np.concatenate([text_cols, exp_cols])
         w = np.concatenate([text_w, exp_w])
         keep = np.lexsort((cols, -(w * self.text.idf[cols])))[: self.config.probe_terms] if len(cols) else cols
-        cols, w = cols[keep], w[keep]
-        return np.concatenate([cols, ipc_cols + len(self.text.terms)]), np.concatenate([w, ipc_w])
+        groups = {c + len(self.text.terms): w for c, w in ipc.items() if self.ipc.key_names[c][4:]}
+        return (np.concatenate([cols[keep], np.fromiter(groups, dtype=np.int64, count=len(groups))]),
+                np.concatenate([w[keep], np.fromiter(groups.values(), dtype=np.float64, count=len(groups))]))
 
     # ------------------------------------------------------------------ matching
     def match(

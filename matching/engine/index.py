@@ -13,6 +13,14 @@ from .features import ipc_levels
 TITLE_END = "\x1f"  # separates title tokens from abstract tokens in a stored token tuple
 
 
+def _split(tokens: Sequence[str]) -> tuple[Sequence[str], Sequence[str]]:
+    """(title tokens, abstract tokens) of a stored token sequence."""
+    if TITLE_END in tokens:
+        cut = list(tokens).index(TITLE_END)
+        return tokens[:cut], tokens[cut + 1 :]
+    return (), tokens
+
+
 class TextIndex:
     """``weights`` is patents × terms (CSR); ``by_term`` its transpose (CSR) for the query products.
 
@@ -21,14 +29,18 @@ class TextIndex:
 
     def __init__(self, docs: Sequence[Sequence[str]], cfg: EngineConfig):
         n = len(docs)
-        all_terms: dict[str, int] = {}
-        ids, boosts, lengths = [], [], []
+        flat: list[str] = []
+        boosts: list[int] = []
+        lengths = []
         for tokens in docs:
-            doc_ids, doc_boost = self._encode(tokens, all_terms, cfg.title_boost)
-            ids.extend(doc_ids)
-            boosts.extend(doc_boost)
-            lengths.append(len(doc_ids))
-        tid = np.array(ids, dtype=np.int64)
+            title, abstract = _split(tokens)
+            flat.extend(title)
+            flat.extend(abstract)
+            boosts.extend((cfg.title_boost,) * len(title))
+            boosts.extend((1,) * len(abstract))
+            lengths.append(len(title) + len(abstract))
+        all_terms = {t: i for i, t in enumerate(dict.fromkeys(flat))}
+        tid = np.fromiter(map(all_terms.__getitem__, flat), dtype=np.int64, count=len(flat))
         row = np.repeat(np.arange(n, dtype=np.int64), lengths)
         boost = np.array(boosts, dtype=np.float64)
         width = max(len(all_terms), 1)
@@ -55,16 +67,6 @@ class TextIndex:
         mask = cols >= 0
         self.weights = self._bm25(p_row[mask], cols[mask], tf[mask], self.doc_len, n, cfg)
         self.by_term = self.weights.T.tocsr()
-
-    @staticmethod
-    def _encode(tokens: Sequence[str], terms: dict[str, int], title_boost: int) -> tuple[list[int], list[int]]:
-        if TITLE_END in tokens:
-            cut = list(tokens).index(TITLE_END)
-            title, abstract = tokens[:cut], tokens[cut + 1 :]
-        else:
-            title, abstract = (), tokens
-        ids = [terms.setdefault(t, len(terms)) for t in (*title, *abstract)]
-        return ids, [title_boost] * len(title) + [1] * len(abstract)
 
     def _bm25(self, rows, cols, tf, doc_len, n_rows: int, cfg: EngineConfig) -> sparse.csr_matrix:
         k1, b = cfg.bm25_k1, cfg.bm25_b
@@ -122,10 +124,10 @@ class IpcIndex:
 
 
 def candidate_matrix(text: TextIndex, ipc: IpcIndex, max_postings: int) -> sparse.csr_matrix:
-    """(terms + IPC keys) × patents for finding candidates: each term keeps only its ``max_postings`` strongest
+    """(Terms + IPC keys) × patents for finding candidates: each term keeps only its ``max_postings`` strongest
     patents (impact pruning), so the cost of a query no longer grows with the catalogue; the candidates found are
     then scored exactly."""
-    by_term = text.by_term
+    by_term = sparse.vstack([text.by_term, ipc.by_key.astype(np.float32)], format="csr")
     lengths = np.diff(by_term.indptr)
     if max_postings > 0 and (lengths > max_postings).any():
         keep = np.ones(by_term.nnz, dtype=bool)
@@ -137,4 +139,4 @@ def candidate_matrix(text: TextIndex, ipc: IpcIndex, max_postings: int) -> spars
         by_term = sparse.csr_matrix(
             (by_term.data[keep], (rows, by_term.indices[keep])), shape=by_term.shape, dtype=np.float32
         )
-    return sparse.vstack([by_term, ipc.by_key.astype(np.float32)], format="csr")
+    return by_term.tocsr()
