@@ -7,6 +7,7 @@ by every evaluation of a batch and by every request of a process.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -50,6 +51,16 @@ class ReferenceData:
     sme_tables: dict[str, SmeTable] = field(default_factory=dict)
     industry_tables: dict[str, dict[str, IndustryEntry]] = field(default_factory=dict)
     region_names: dict[str, str] = field(default_factory=dict)
+    #: a fingerprint of the tables' content: stored evaluations can tell whether the reference data changed
+    digest: str = ""
+
+
+def fingerprint(sme_tables: dict, industry_tables: dict, region_names: dict) -> str:
+    parts = [sorted((version, sorted(table.rows.items()), sorted(table.index.items()))
+                    for version, table in sme_tables.items()),
+             sorted((version, sorted(table.items())) for version, table in industry_tables.items()),
+             sorted(region_names.items())]
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
 def industry_digits(value: str) -> str:

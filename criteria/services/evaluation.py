@@ -22,7 +22,7 @@ from portal.models import Region
 from ..evaluation import EvaluationResult, evaluate
 from ..facts import ApplicationFacts, ListHit
 from ..models import CriteriaSet, ListEntry, PatentIntensiveIndustry, SmeSizeThreshold
-from ..reference import IndustryEntry, ReferenceData, SmeRow, build_sme_table
+from ..reference import IndustryEntry, ReferenceData, SmeRow, build_sme_table, fingerprint
 from ..rules import CriteriaRules, build_rules
 
 REFERENCE_TTL = 300
@@ -92,8 +92,9 @@ def reference_data(*, refresh: bool = False) -> ReferenceData:
     cached = _reference
     if cached is not None and not refresh and time.monotonic() - cached[0] < REFERENCE_TTL:
         return cached[1]
-    data = ReferenceData(sme_tables=_sme_tables(), industry_tables=_industry_tables(),
-                         region_names=_region_names())
+    sme, industries, regions = _sme_tables(), _industry_tables(), _region_names()
+    data = ReferenceData(sme_tables=sme, industry_tables=industries, region_names=regions,
+                         digest=fingerprint(sme, industries, regions))
     with _lock:
         _reference = (time.monotonic(), data)
     return data

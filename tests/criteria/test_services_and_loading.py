@@ -90,11 +90,13 @@ def test_a_bureau_can_replace_the_industry_table(shipped, tmp_path):
     path.write_text("# 官方全表\ntable_version,category_code,category_name,industry_code,industry_name,partial\n"
                     "2019,01,信息通信技术制造业,3973,集成电路制造,0\n2019,06,环保产业,3591,环境保护专用设备制造,1\n",
                     encoding="utf-8")
-    reference_data()
+    before = reference_data()
     call_command("load_reference_data", "--patent-intensive", str(path), verbosity=0)
     assert PatentIntensiveIndustry.objects.filter(table_version="2019").count() == 2
-    table = reference_data().industry_tables["2019"]
-    assert set(table) == {"3973", "3591"} and table["3591"].partial
+    after = reference_data()
+    assert set(after.industry_tables["2019"]) == {"3973", "3591"} and after.industry_tables["2019"]["3591"].partial
+    assert after.digest != before.digest
+    assert reference_data(refresh=True).digest == after.digest
 
 
 def test_a_bad_reference_file_changes_nothing(shipped, tmp_path):
