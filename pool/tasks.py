@@ -24,3 +24,14 @@ def score_batch(job_id: int, batch_id: int) -> dict:
     job_finish(job_id=job_id, result=result,
                message=f"共 {result['scored']} 件，更新 {result['updated']} 件，未变化 {result['unchanged']} 件")
     return result
+
+
+@shared_task(name="pool.tasks.send_review_digest", ignore_result=True)
+def send_review_digest(day: str | None = None) -> dict:
+    """Reviewers' daily digest of new submissions (beat, each morning); a second run for the same day sends
+    nothing."""
+    from datetime import date
+
+    from .services.review.digest import review_digest_send
+
+    return review_digest_send(day=date.fromisoformat(day) if day else None)

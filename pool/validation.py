@@ -160,7 +160,7 @@ def _check_cross(data: dict, complete: bool, errors: dict) -> None:
     if complete and ip.get("gbt29490_certified") is True and is_blank(ip.get("gbt29490_certificate_no")):
         errors.setdefault("ip_management.gbt29490_certificate_no", "已通过贯标认证的，请填写证书编号。")
     integrity = data.get("integrity") if isinstance(data.get("integrity"), dict) else {}
-    if complete and integrity.get("declared") is not True and "integrity.declared" not in errors:
+    if complete and integrity.get("declared") is not True and errors.get("integrity.declared", REQUIRED) == REQUIRED:
         errors["integrity.declared"] = "提交前须作出诚信承诺（选择“是”）。"
     _check_patents(data, complete, errors)
 

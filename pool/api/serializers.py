@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from ..models import Application, ApplicationRevision, Batch, BatchCityQuota, Evaluation
+from ..policy import PROVINCE_QUOTA_DEFAULT
 
 
 class BatchCityQuotaSerializer(serializers.ModelSerializer):
@@ -12,6 +13,8 @@ class BatchCityQuotaSerializer(serializers.ModelSerializer):
 
 
 class BatchSerializer(serializers.ModelSerializer):
+    # The ceiling is checked by the batch service (the model's validator), so the policy's own message is shown.
+    province_quota = serializers.IntegerField(label="全省推荐名额", min_value=1, default=PROVINCE_QUOTA_DEFAULT)
     state = serializers.SerializerMethodField()
     criteria_set_code = serializers.CharField(source="criteria_set.code", read_only=True)
     criteria_set_version = serializers.IntegerField(source="criteria_set.version", read_only=True)

@@ -8,6 +8,7 @@ from .applications import (
 )
 from .attachments import Attachment, AttachmentKind
 from .batches import Batch, BatchCityQuota, BatchState
+from .review import CriterionReview, Outcome, ReviewDigest
 
 __all__ = [
     "Application",
@@ -19,6 +20,9 @@ __all__ = [
     "Batch",
     "BatchCityQuota",
     "BatchState",
+    "CriterionReview",
     "Evaluation",
+    "Outcome",
+    "ReviewDigest",
     "Verdict",
 ]

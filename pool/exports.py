@@ -1,0 +1,121 @@
+"""Excel exports of the review: the reviewer's queue and the recommendation list (推荐名单).
+
+Both are rebuilt from the person and the filter they applied (the same ``ReviewFilter`` and scoping as the
+page), so the file holds exactly the rows of the page's current filter. Rows are read as narrow tuples through
+a server-side cursor, never as the facts JSON, which keeps 100,000 rows fast and flat in memory. The
+recommendation list has a summary sheet and one sheet per county, in ranking order with the city-wide rank.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from types import SimpleNamespace
+
+from portal.exports import DATE, PERCENT, Column, Exporter, iterate
+
+from .filters import ReviewFilter, ReviewQueueFilter
+from .models import ApplicationStatus, Verdict
+from .queues import default_batch, ranked_list, review_queue, with_rank_keys
+from .services.review.upper import CITY_PLACES
+
+STATUS_LABELS = dict(ApplicationStatus.choices)
+VERDICT_LABELS = dict(Verdict.choices)
+ROW_FIELDS = ("pk", "enterprise_name", "uscc", "region__name", "industry_code", "score", "rank_rate",
+              "rank_intensity", "verdict", "status", "submitted_at", "revision_number", "batch__name")
+SCORE = "0.00"
+
+
+def _columns(rank_header: str) -> list[Column]:
+    return [
+        Column(rank_header, lambda r: r["rank"], 8, "0"),
+        Column("企业名称", lambda r: r["enterprise_name"], 36),
+        Column("统一社会信用代码", lambda r: r["uscc"], 21),
+        Column("所在县（市、区）", lambda r: r["region__name"], 14),
+        Column("主营行业代码", lambda r: r["industry_code"], 11),
+        Column("综合评分", lambda r: r["score"], 10, SCORE),
+        Column("专利产业化率", lambda r: r["rank_rate"], 12, PERCENT),
+        Column("研发投入占营业收入比例", lambda r: r["rank_intensity"], 14, PERCENT),
+        Column("预审结论", lambda r: VERDICT_LABELS.get(r["verdict"], ""), 10),
+        Column("状态", lambda r: STATUS_LABELS.get(r["status"], r["status"]), 16),
+        Column("提交时间", lambda r: r["submitted_at"], 12, DATE),
+        Column("版本", lambda r: r["revision_number"], 6, "0"),
+        Column("申报批次", lambda r: r["batch__name"], 20),
+    ]
+
+
+def filtered(filterset_class, params: dict, queryset, user):
+    """``queryset`` narrowed by the person's filter exactly as the page narrows it."""
+    filterset = filterset_class(params or None, queryset=queryset, request=SimpleNamespace(user=user))
+    return filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+
+
+class _ReviewExporter(Exporter):
+    filterset_class = ReviewFilter
+
+    def base(self):
+        raise NotImplementedError
+
+    def queryset(self):
+        return filtered(self.filterset_class, self.params, self.base(), self.user)
+
+    def count(self) -> int:
+        return self.queryset().order_by().count()
+
+    def objects(self):
+        rows = iterate(self.queryset().values(*ROW_FIELDS))
+        for rank, row in enumerate(rows, start=1):
+            row["rank"] = rank
+            yield row
+
+
+class ReviewQueueExporter(_ReviewExporter):
+    """审核队列 — the queue as filtered and sorted on the page, on one sheet."""
+
+    title = "申报审核列表"
+    filename = "review-queue"
+    filterset_class = ReviewQueueFilter
+    columns = _columns("序号")
+
+    def base(self):
+        # The queue's own order unless the person sorted; the tie-breakers are shown as columns.
+        queryset = review_queue(user=self.user)
+        return with_rank_keys(queryset).order_by(*queryset.query.order_by)
+
+
+class RecommendationListExporter(_ReviewExporter):
+    """推荐名单 — the ranked list of the batch, a summary sheet and one sheet per county."""
+
+    title = "推荐名单"
+    filename = "recommendation-list"
+    columns = _columns("排名")
+    summary_headers = ["县（市、区）", "企业数", "其中已推荐", "平均综合评分"]
+
+    def __init__(self, *, user, params: dict | None = None):
+        super().__init__(user=user, params=params)
+        if not self.params.get("batch"):
+            batch = default_batch(user)
+            if batch is not None:
+                self.params["batch"] = str(batch.pk)
+        self._tally: dict[str, list] = defaultdict(lambda: [0, 0, Decimal(0), 0])
+
+    def base(self):
+        return ranked_list(user=self.user)
+
+    def group_of(self, row) -> str:
+        name = row["region__name"]
+        tally = self._tally[name]
+        tally[0] += 1
+        tally[1] += row["status"] in CITY_PLACES
+        if row["score"] is not None:
+            tally[2] += row["score"]
+            tally[3] += 1
+        return name
+
+    def summary_rows(self, sheets):
+        totals = [0, 0, Decimal(0), 0]
+        for name in sheets:
+            count, recommended, score_sum, scored = self._tally[name]
+            totals = [totals[0] + count, totals[1] + recommended, totals[2] + score_sum, totals[3] + scored]
+            yield [name, count, recommended, round(score_sum / scored, 2) if scored else None]
+        yield ["合计", totals[0], totals[1], round(totals[2] / totals[3], 2) if totals[3] else None]

@@ -1,0 +1,212 @@
+"""The reviewer's pages: the queue with batch actions, the review page of one application with its decisions and
+criterion overrides, and the application form (申报书) as PDF. Every read is scoped; every change is a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.pdf import pdf_response
+from portal.scoping import get_visible_or_404
+from portal.views.exports import export_response
+from portal.views.mixins import FilteredListView
+
+from .. import selectors
+from ..diff import revision_diff
+from ..exports import ReviewQueueExporter
+from ..filters import ReviewQueueFilter
+from ..models import Application, ApplicationStatus
+from ..models.review import OVERRIDE_OUTCOMES, Outcome
+from ..presenters import read_sections
+from ..queues import AWAITING, review_queue
+from ..schema import ATTACHMENTS_TAB, SECTIONS
+from ..services.review import (
+    REASON_REQUIRED,
+    criterion_review_save,
+    criterion_states,
+    error_text,
+    review_batch,
+    review_transition,
+)
+from ..workflow import TransitionError, available_actions
+
+REVIEW_ROLES = ("county", "city", "province", "admin")
+BATCH_REPORT = "pool_review_batch_report"
+
+
+def ensure_reviewer(request) -> None:
+    if request.user.role not in REVIEW_ROLES:
+        raise Http404("页面不存在")
+
+
+def params_of(request) -> dict:
+    """The filter the person applied, as plain values (what an export is rebuilt from)."""
+    return {key: value for key, value in request.GET.items() if key != "page" and value != ""}
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+class ReviewQueueView(FilteredListView):
+    """审核队列 — the submitted applications of the reviewer's region, filtered, sorted and paged by 50."""
+
+    model = Application
+    filterset_class = ReviewQueueFilter
+    roles = REVIEW_ROLES
+    template_name = "pool/review/queue.html"
+
+    def get(self, request, *args, **kwargs):
+        if not request.GET and request.user.role in AWAITING:  # a bare visit opens on the work waiting
+            return redirect(f"{request.path}?status={AWAITING[request.user.role]}")
+        return super().get(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return review_queue(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(report=self.request.session.pop(BATCH_REPORT, None),
+                       batch_actions=_batch_actions(self.request.user.role),
+                       reason_required=[str(s) for s in REASON_REQUIRED])
+        return context
+
+
+def _batch_actions(role: str) -> list[tuple[str, str]]:
+    from ..workflow import TRANSITIONS
+
+    return [(t.target, t.label) for t in TRANSITIONS if t.role == role and t.target != ApplicationStatus.SUBMITTED]
+
+
+@login_required
+@require_POST
+def review_batch_view(request):
+    """Batch action on the selected rows; the per-row report is shown on the page the person came from."""
+    ensure_reviewer(request)
+    back = safe_next(request, reverse("pool:review-queue"))
+    try:
+        outcomes = review_batch(reviewer=request.user, application_ids=request.POST.getlist("ids"),
+                                to=request.POST.get("to", ""), comment=request.POST.get("comment", ""))
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(back)
+    done = sum(1 for o in outcomes if o.ok)
+    request.session[BATCH_REPORT] = {
+        "label": ApplicationStatus(request.POST["to"]).label, "done": done, "refused": len(outcomes) - done,
+        "rows": [{"pk": o.pk, "name": o.name, "ok": o.ok, "message": o.message} for o in outcomes]}
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def review_queue_export(request):
+    ensure_reviewer(request)
+    return export_response(ReviewQueueExporter(user=request.user, params=params_of(request)))
+
+
+def reviewed_application(request, pk) -> Application:
+    """A submitted application in the reviewer's region; anything else (or anyone else) gets 404."""
+    ensure_reviewer(request)
+    application = get_visible_or_404(selectors.application_detail_queryset(), request.user, pk=pk)
+    if application.current_revision_id is None:
+        raise Http404("该申报尚未提交")
+    return application
+
+
+def _return_sections() -> list[tuple[str, str]]:
+    return [(s.key, s.label) for s in SECTIONS] + [ATTACHMENTS_TAB]
+
+
+def detail_context(request, application: Application, *, errors=None, posted=None) -> dict:
+    evaluation = selectors.latest_evaluation(application)
+    revision = application.current_revision
+    previous = application.revisions.filter(number=revision.number - 1).first()
+    return {
+        "application": application, "revision": revision, "previous": previous, "evaluation": evaluation,
+        "states": criterion_states(application, evaluation),
+        "diff": revision_diff(previous.data, revision.data, previous.attachments, revision.attachments)
+        if previous else None,
+        "sections": read_sections(revision.data), "attachments": selectors.revision_attachments(revision),
+        "transitions": application.transitions.select_related("actor").order_by("created_at", "id"),
+        "actions": available_actions(request.user, application), "return_sections": _return_sections(),
+        "override_outcomes": [(o.value, o.label) for o in OVERRIDE_OUTCOMES], "outcome_labels": dict(Outcome.choices),
+        "errors": errors or {}, "posted": posted or {}, "next": safe_next(request, ""),
+    }
+
+
+@login_required
+@require_GET
+def review_detail(request, pk):
+    application = reviewed_application(request, pk)
+    return render(request, "pool/review/detail.html", detail_context(request, application))
+
+
+def _posted_decision(request) -> dict:
+    post = request.POST
+    return {
+        "to": post.get("to", ""), "comment": post.get("comment", ""),
+        "section_comments": {key: post.get(f"section_{key}", "") for key, _ in _return_sections()},
+        "justifications": {int(k.split("_", 1)[1]): v for k, v in post.items()
+                           if k.startswith("justification_") and k.split("_", 1)[1].isdigit()},
+    }
+
+
+@login_required
+@require_POST
+def review_decide(request, pk):
+    """One decision on one application (the button names the target status)."""
+    application = reviewed_application(request, pk)
+    posted = _posted_decision(request)
+    try:
+        review_transition(application=application, reviewer=request.user, **posted)
+    except ValidationError as error:
+        messages.error(request, "未能办理：" + error_text(error))
+        context = detail_context(request, application, posted=posted,
+                                 errors=error.message_dict if hasattr(error, "error_dict") else {})
+        return render(request, "pool/review/detail.html", context, status=400)
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("pool:review-detail", pk=pk)
+    messages.success(request, f"已办理：{ApplicationStatus(posted['to']).label}（{application.enterprise_name}）。")
+    return redirect(safe_next(request, reverse("pool:review-detail", args=[pk])))
+
+
+@login_required
+@require_POST
+def criterion_review_view(request, pk, number):
+    """Override (or justify) one criterion's machine verdict, with the reasons."""
+    application = reviewed_application(request, pk)
+    try:
+        criterion_review_save(application=application, reviewer=request.user, number=number,
+                              outcome=request.POST.get("outcome", ""),
+                              justification=request.POST.get("justification", ""))
+    except (ValidationError, TransitionError) as error:
+        messages.error(request, f"第 {number} 项未能保存：{error_text(error)}")
+    else:
+        messages.success(request, f"第 {number} 项审核意见已保存，系统结论同时保留。")
+    return redirect(f"{reverse('pool:review-detail', args=[pk])}#criterion-{number}")
+
+
+@login_required
+@require_GET
+def application_pdf(request, pk):
+    """申报书 — the submitted revision as a printable PDF (anyone who may see the application)."""
+    application = get_visible_or_404(selectors.application_detail_queryset(), request.user, pk=pk)
+    if application.current_revision_id is None:
+        raise Http404("该申报尚未提交")
+    revision = application.current_revision
+    evaluation = selectors.latest_evaluation(application)
+    return pdf_response("pool/pdf/application.html", {
+        "application": application, "revision": revision, "sections": read_sections(revision.data),
+        "states": criterion_states(application, evaluation), "evaluation": evaluation,
+        "attachments": revision.attachments or [],
+    }, filename=f"申报书-{application.enterprise_name}-第{revision.number}版.pdf", request=request)

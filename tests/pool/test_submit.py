@@ -1,0 +1,195 @@
+"""Submit validates completely and freezes a revision; a resubmission after return is revision 2 with a diff."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from pool.diff import revision_diff
+from pool.models import ApplicationRevision, ApplicationStatus, ApplicationTransition, Evaluation
+from pool.models.applications import ImmutableError
+from pool.services.applications import SubmissionInvalid, application_autosave, application_submit
+from pool.services.transitions import application_transition
+from pool.workflow import TransitionError
+from portal.models import AuditEntry, Notification
+from tests.factories import user_with_role
+from tests.pool.helpers import form_post, make_application, make_batch, valid_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_submit_freezes_revision_one(applicant, batch):
+    application = make_application(applicant, batch)
+    application_submit(application=application, user=applicant)
+    application.refresh_from_db()
+    revision = application.current_revision
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert (application.revision_number, revision.number) == (1, 1)
+    assert revision.data == application.data
+    assert revision.submitted_by == applicant
+    assert AuditEntry.objects.filter(action="application.submitted", target_id=str(application.pk)).exists()
+    assert ApplicationTransition.objects.get(application=application).to_status == "submitted"
+
+
+def test_submit_stores_the_evaluation_with_its_criteria_set_version(applicant, batch):
+    application = make_application(applicant, batch)
+    application_submit(application=application, user=applicant)
+    evaluation = Evaluation.objects.get(application=application)
+    application.refresh_from_db()
+    assert evaluation.criteria_set == batch.criteria_set
+    assert evaluation.criteria_set_version == batch.criteria_set.version
+    assert evaluation.revision.number == 1
+    assert (application.verdict, application.score) == (evaluation.verdict, evaluation.score)
+    assert evaluation.verdict == "eligible"
+    assert len(evaluation.results["results"]) == 10
+
+
+def test_submit_tells_the_county_reviewers(applicant, batch, django_capture_on_commit_callbacks):
+    reviewer = user_with_role("county", "420202")
+    elsewhere = user_with_role("county", "420203")
+    application = make_application(applicant, batch)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_submit(application=application, user=applicant)
+    assert Notification.objects.filter(recipient=reviewer, verb="application.submitted").count() == 1
+    assert not Notification.objects.filter(recipient=elsewhere).exists()
+
+
+def test_a_revision_cannot_be_changed_or_deleted(applicant, batch):
+    application = make_application(applicant, batch)
+    application_submit(application=application, user=applicant)
+    revision = ApplicationRevision.objects.get(application=application)
+    revision.data = {}
+    with pytest.raises(ImmutableError):
+        revision.save()
+    with pytest.raises(ImmutableError):
+        revision.delete()
+
+
+def test_invalid_draft_is_refused_with_every_problem_and_kept(applicant, batch):
+    data = valid_data(applicant.organisation)
+    data["identity"]["registration_date"] = ""
+    data["patents"][0]["application_no"] = "202010123456.0"
+    data["integrity"]["declared"] = None
+    application = make_application(applicant, batch, data=data)
+    with pytest.raises(SubmissionInvalid) as refused:
+        application_submit(application=application, user=applicant)
+    assert refused.value.field_errors == {
+        "identity.registration_date": "此项为必填项。",
+        "patents.0.application_no": "专利申请号校验位不正确，请核对。",
+        "integrity.declared": "提交前须作出诚信承诺（选择“是”）。",
+        "products.0.core_patents": f"{data['products'][0]['core_patents'][0]} 不在专利清单中。",
+    }
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+    assert application.data == data
+    assert not ApplicationRevision.objects.exists()
+
+
+def test_submit_needs_a_patent_and_a_product(applicant, batch):
+    data = valid_data(applicant.organisation)
+    data["patents"], data["products"] = [], []
+    application = make_application(applicant, batch, data=data)
+    with pytest.raises(SubmissionInvalid) as refused:
+        application_submit(application=application, user=applicant)
+    assert refused.value.field_errors["patents"] == "请至少填写 1 项专利。"
+    assert refused.value.field_errors["products"] == "请至少填写 1 项产品。"
+
+
+def test_a_licensed_in_patent_needs_its_licence(applicant, batch):
+    data = valid_data(applicant.organisation)
+    data["patents"][1].update(ownership="licensed_in", licence_kind="", licence_from="")
+    application = make_application(applicant, batch, data=data)
+    with pytest.raises(SubmissionInvalid) as refused:
+        application_submit(application=application, user=applicant)
+    assert set(refused.value.field_errors) == {"patents.1.licence_kind", "patents.1.licence_from"}
+
+
+def test_submit_page_shows_errors_at_the_fields(client, applicant, batch):
+    data = valid_data(applicant.organisation)
+    data["rnd"]["leader_name"] = ""
+    application = make_application(applicant, batch, data=data)
+    client.force_login(applicant)
+    response = client.post(reverse("pool:application-submit", args=[application.pk]))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "申报内容有 1 处需要修改" in page
+    assert 'data-active-tab="rnd"' in page
+    assert "此项为必填项。" in page
+
+
+def test_no_first_submission_after_the_window(applicant, shipped):
+    closed = make_batch(opens_in=-30, closes_in=-1)
+    application = make_application(applicant, closed)
+    with pytest.raises(ValidationError, match="当前不能提交"):
+        application_submit(application=application, user=applicant)
+
+
+def test_only_the_enterprise_itself_submits(applicant, batch):
+    application = make_application(applicant, batch)
+    with pytest.raises(TransitionError, match="只能由申报企业操作"):
+        application_submit(application=application, user=user_with_role("county"))
+    with pytest.raises(TransitionError, match="只能操作本企业的申报"):
+        application_submit(application=application, user=user_with_role("enterprise"))
+
+
+def test_submitting_twice_is_refused(applicant, batch):
+    application = make_application(applicant, batch)
+    application_submit(application=application, user=applicant)
+    with pytest.raises(TransitionError, match="已提交"):
+        application_submit(application=application, user=applicant)
+    assert ApplicationRevision.objects.filter(application=application).count() == 1
+
+
+def _submit_return_edit_resubmit(applicant, batch, reviewer):
+    application = make_application(applicant, batch)
+    application_submit(application=application, user=applicant)
+    application_transition(application=application, to=ApplicationStatus.RETURNED, user=reviewer,
+                           comment="研发投入请补充专项审计报告", section_comments={"rnd": "请核实研发费用"})
+    post = form_post(application.data, ["rnd"])
+    post["rnd.rnd_expense"] = "9500000"
+    application_autosave(application=application, user=applicant, post=post)
+    application_submit(application=application, user=applicant)
+    application.refresh_from_db()
+    return application
+
+
+def test_resubmission_after_return_is_revision_two(applicant, batch):
+    reviewer = user_with_role("county", "420202")
+    application = _submit_return_edit_resubmit(applicant, batch, reviewer)
+    revisions = list(application.revisions.order_by("number"))
+    assert [r.number for r in revisions] == [1, 2]
+    assert revisions[0].data["rnd"]["rnd_expense"] == "9000000"
+    assert revisions[1].data["rnd"]["rnd_expense"] == "9500000"
+    assert application.current_revision == revisions[1]
+    statuses = list(application.transitions.values_list("to_status", flat=True))
+    assert statuses == ["submitted", "returned", "submitted"]
+
+
+def test_the_diff_shows_what_changed_between_revisions(client, applicant, batch):
+    reviewer = user_with_role("county", "420202")
+    application = _submit_return_edit_resubmit(applicant, batch, reviewer)
+    first, second = application.revisions.order_by("number")
+    sections = {s.key: s for s in revision_diff(first.data, second.data)}
+    changes = sections["rnd"].changes
+    assert [(c.kind, c.label, c.old, c.new) for c in changes] == [
+        ("changed", "上年度研发投入（元）", "9000000", "9500000")]
+    assert all(not s.changes for key, s in sections.items() if key != "rnd")
+    client.force_login(reviewer)
+    page = client.get(reverse("pool:revision-detail", args=[application.pk, 2])).content.decode()
+    assert "与第 1 版相比的修改" in page and "9500000" in page
+
+
+def test_diff_matches_patent_rows_by_number_and_names_added_and_removed_rows():
+    first = {"patents": [{"application_no": "A", "title": "旧", "valid": True},
+                         {"application_no": "B", "title": "删掉的"}]}
+    second = {"patents": [{"application_no": "C", "title": "新增的"},
+                          {"application_no": "A", "title": "旧", "valid": False}]}
+    changes = {(c.kind, c.label) for c in revision_diff(first, second)[2].changes}
+    assert changes == {("added", "专利 C"), ("removed", "专利 B"), ("changed", "专利 A · 有效")}
+
+
+def test_reviewer_return_needs_a_comment(applicant, batch):
+    application = make_application(applicant, batch)
+    application_submit(application=application, user=applicant)
+    with pytest.raises(ValidationError, match="须填写意见"):
+        application_transition(application=application, to=ApplicationStatus.RETURNED,
+                               user=user_with_role("county", "420202"), comment=" ")
