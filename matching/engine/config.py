@@ -20,6 +20,7 @@ class EngineConfig:
     w_ipc_subclass: float = 0.2
     w_ipc_group: float = 0.1
     w_chain: float = 0.2
+    w_chain_related: float = 0.1  # a chain listed as related in related_chains.txt
     w_region_county: float = 0.03
     w_region_city: float = 0.02
     w_region_province: float = 0.01

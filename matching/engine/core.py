@@ -50,6 +50,7 @@ class MatchingEngine:
         self.ipc = IpcIndex([p.ipc_codes for p in patents])
         self.chains: dict[str, int] = {}
         self.arrays = features.PatentArrays.build(patents, self.chains)
+        self.related = features.related_matrix(self.chains, self.expander.related_chains)
         self.by_probe = candidate_matrix(self.text, self.ipc, self.config.probe_postings)
         self._bound = self.text.term_bound(self.config)
         self._queries: dict[DemandDoc, Query] = {}
@@ -150,7 +151,7 @@ class MatchingEngine:
         return self.match([demand], k)[0]
 
     def _scorer(self, queries: Sequence[Query]) -> ChunkScorer:
-        return ChunkScorer(queries, len(self.text.terms), len(self.ipc.keys), self.chains, self.config)
+        return ChunkScorer(queries, len(self.text.terms), len(self.ipc.keys), self.chains, self.related, self.config)
 
     def _first_pass(self, queries: Sequence[Query]) -> tuple[ChunkScorer, np.ndarray, PatentSide, dict]:
         """Candidates of every query with all score parts, feedback included."""

@@ -78,6 +78,10 @@ class Expander:
         for first in self.by_part:
             self.by_char[first[0]].append(first)
         self.ipc_titles = {key: tuple(analyzer.tokens(title)) for key, title in self._load_ipc_titles().items()}
+        self.related_chains = [
+            tuple(line.split()[:2]) for line in read_lines(analyzer.data_dir / "related_chains.txt")
+            if len(line.split()) >= 2
+        ]
 
     def _load_ipc_titles(self) -> dict[str, str]:
         titles = {}

@@ -88,13 +88,15 @@ class _FixedNotes:
     """Chinese sentences on the non-text parts of the score."""
 
     def __init__(self, cfg):
+        self.same_chain = cfg.w_chain
         self.region = {cfg.w_region_county: REGION_NOTES["county"], cfg.w_region_city: REGION_NOTES["city"],
                        cfg.w_region_province: REGION_NOTES["province"]}
 
     def notes(self, demand, components: dict[str, float]) -> tuple[str, ...]:
         notes = []
         if components["chain"] > 0:
-            notes.append(f"同属“{demand.industry_field}”产业链")
+            same = components["chain"] == self.same_chain
+            notes.append(f"同属“{demand.industry_field}”产业链" if same else f"与“{demand.industry_field}”产业链相关")
         if components["region"] > 0 and components["region"] in self.region:
             notes.append(self.region[components["region"]])
         if components["price"] > 0:

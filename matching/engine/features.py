@@ -112,10 +112,27 @@ def chain_code(chains: dict[str, int], name: str, grow: bool = False) -> int:
     return chains.get(name, -2)  # a field no patent has never equals a patent's chain
 
 
-def pair_features(d: DemandArrays, p: PatentArrays, cfg: EngineConfig) -> dict[str, np.ndarray]:
+def related_matrix(chains: dict[str, int], pairs: list[tuple[str, str]]) -> np.ndarray:
+    """related[a, b] for chain codes; one spare row and column stand for any chain the catalogue lacks."""
+    n = len(chains)
+    out = np.zeros((n + 1, n + 1), dtype=bool)
+    for a, b in pairs:
+        if a in chains and b in chains:
+            out[chains[a], chains[b]] = out[chains[b], chains[a]] = True
+    return out
+
+
+def _chain(dc: np.ndarray, pc: np.ndarray, related: np.ndarray, cfg: EngineConfig) -> np.ndarray:
+    same = (dc >= 0) & (dc == pc)
+    spare = len(related) - 1
+    near = related[np.where(dc >= 0, np.minimum(dc, spare), spare), np.where(pc >= 0, np.minimum(pc, spare), spare)]
+    return np.where(same, cfg.w_chain, np.where(near, cfg.w_chain_related, 0.0))
+
+
+def pair_features(d: DemandArrays, p: PatentArrays, cfg: EngineConfig, related: np.ndarray) -> dict[str, np.ndarray]:
     """Chain, region, price and mode parts of each pair (``d`` and ``p`` aligned pair by pair)."""
     return {
-        "chain": np.where((d.chain >= 0) & (d.chain == p.chain), cfg.w_chain, 0.0),
+        "chain": _chain(d.chain, p.chain, related, cfg),
         "region": _region(d.region, p.region, cfg),
         "price": _price(d.budget, p.price, p.offer, cfg),
         "mode": np.where(MODE_FIT[d.mode, p.offer], cfg.w_mode, 0.0),

@@ -63,7 +63,8 @@ def row_sums(m: sparse.spmatrix) -> np.ndarray:
 class ChunkScorer:
     """Everything one chunk of queries needs, built once."""
 
-    def __init__(self, queries: Sequence[Query], n_terms: int, n_keys: int, chains: dict, cfg: EngineConfig):
+    def __init__(self, queries: Sequence[Query], n_terms: int, n_keys: int, chains: dict, related: np.ndarray,
+                 cfg: EngineConfig):
         self.queries = list(queries)
         self.cfg = cfg
         self.n_terms = n_terms
@@ -72,6 +73,7 @@ class ChunkScorer:
         self.ipc = rows_matrix([q.ipc_cols for q in queries], [q.ipc_w for q in queries], n_keys)
         self.probe = rows_matrix([q.probe_cols for q in queries], [q.probe_w for q in queries], n_terms + n_keys)
         self.demands = features.DemandArrays.build([q.demand for q in queries], chains)
+        self.related = related
         self.feedback: sparse.csr_matrix | None = None
 
     def candidates(self, by_probe: sparse.csr_matrix, limit: int) -> list[np.ndarray]:
@@ -94,7 +96,7 @@ class ChunkScorer:
             "feedback": self.components_feedback(qidx, side),
             "ipc": row_sums(side.ipc.multiply(self.ipc[qidx])) if self.ipc.nnz else np.zeros(len(qidx)),
         }
-        parts.update(features.pair_features(self.demands.take(qidx), side.arrays, self.cfg))
+        parts.update(features.pair_features(self.demands.take(qidx), side.arrays, self.cfg, self.related))
         return parts
 
     def components_feedback(self, qidx: np.ndarray, side: PatentSide) -> np.ndarray:
