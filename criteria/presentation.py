@@ -18,7 +18,9 @@ LEGAL_FORM_LABELS = dict(LegalForm.CHOICES)
 
 
 def _labels(codes, labels) -> str:
-    return "、".join(labels.get(code, code) for code in sorted(codes)) or "无"
+    """Labels in the order of their choices (the order the forms show them)."""
+    ordered = [label for code, label in labels.items() if code in codes]
+    return "、".join(ordered + sorted(code for code in codes if code not in labels)) or "无"
 
 
 def _jurisdiction(rules: CriteriaRules) -> str:
