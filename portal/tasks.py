@@ -1,17 +1,26 @@
 """Celery tasks of the portal core: thin, idempotent wrappers that load by id and call a service."""
 
 from celery import shared_task
+from django.utils.dateparse import parse_datetime
 
-from .models import User
+from .models import Notification, User
 from .services.jobs import purge_expired_exports as purge_expired_exports_service
 from .services.notifications import notify
 
 
 @shared_task(name="portal.tasks.send_notification", ignore_result=True)
 def send_notification(recipient_ids: list[int], verb: str, title: str, body: str = "", url: str = "",
-                      email: bool = True) -> int:
-    """Deliver a notification after the change that caused it has committed (see ``notify_on_commit``)."""
+                      email: bool = True, queued_at: str | None = None) -> int:
+    """Deliver a notification after the change that caused it has committed (see ``notify_on_commit``).
+
+    A redelivered message (workers acknowledge late) finds the notes it already wrote since ``queued_at`` and
+    skips those recipients, so nobody is told twice.
+    """
     recipients = User.objects.filter(pk__in=recipient_ids)
+    if queued_at:
+        delivered = Notification.objects.filter(recipient_id__in=recipient_ids, verb=verb, title=title, url=url,
+                                                created_at__gte=parse_datetime(queued_at))
+        recipients = recipients.exclude(pk__in=delivered.values("recipient_id"))
     return len(notify(recipients=recipients, verb=verb, title=title, body=body, url=url, email=email))
 
 

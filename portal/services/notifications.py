@@ -42,4 +42,5 @@ def notify_on_commit(*, recipients: Iterable[User], verb: str, title: str, body:
 
     ids = [r.pk for r in recipients]
     if ids:
-        transaction.on_commit(lambda: send_notification.delay(ids, verb, title, body, url, email))
+        queued_at = timezone.now().isoformat()
+        transaction.on_commit(lambda: send_notification.delay(ids, verb, title, body, url, email, queued_at))

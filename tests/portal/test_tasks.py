@@ -50,6 +50,16 @@ def test_notification_is_sent_after_commit_with_its_mail(django_capture_on_commi
     assert mailoutbox[0].to == [user.email]
 
 
+@pytest.mark.django_db
+def test_redelivered_notification_is_not_written_twice(django_capture_on_commit_callbacks):
+    user = user_with_role("enterprise")
+    with django_capture_on_commit_callbacks() as callbacks:
+        notify_on_commit(recipients=[user], verb="batch.opened", title="申报批次已开放", email=False)
+    callbacks[0]()
+    callbacks[0]()  # the broker hands the same message out again after a worker died before acknowledging it
+    assert Notification.objects.filter(recipient=user).count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_rolled_back_change_notifies_nobody():
     user = user_with_role("enterprise")
