@@ -47,6 +47,7 @@ class ScoreWeight:
     weight: Decimal
     full_at: Decimal  # the indicator value that earns the full weight (linear below it)
     levels: dict = field(default_factory=dict)  # qualification level → share of the weight
+    weight_text: str = ""  # the weight as shown in every explanation, formatted once
 
 
 @dataclass(frozen=True)
@@ -141,9 +142,10 @@ def _weights(weights: Any) -> tuple[ScoreWeight, ...]:
         levels = {k: _decimal(term["levels"], k, high=Decimal(1)) for k in term.get("levels") or {}}
         if set(levels) - KNOWN_LEVELS:
             raise RulesError("评分项 qualification_level 的 levels 含未知级别")
-        result.append(ScoreWeight(code=term["code"], label=str(term.get("label") or term["code"]),
-                                  weight=_decimal(term, "weight"), full_at=_decimal(term, "full_at", low=Decimal(0)),
-                                  levels=levels))
+        weight = _decimal(term, "weight")
+        result.append(ScoreWeight(code=term["code"], label=str(term.get("label") or term["code"]), weight=weight,
+                                  full_at=_decimal(term, "full_at", low=Decimal(0)), levels=levels,
+                                  weight_text=format(weight, "f")))
     if len({t.code for t in result}) != len(result):
         raise RulesError("评分项重复")
     if sum(t.weight for t in result) != 100:

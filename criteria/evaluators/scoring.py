@@ -80,5 +80,5 @@ def score_terms(ctx: Context) -> tuple[ScoreTerm, ...]:
         value, share, text = INDICATORS[weight.code](ctx, weight)
         points = (weight.weight * share).quantize(CENT)
         terms.append(score_term(weight.code, weight.label, weight.weight, value, points,
-                               f"{text}，得 {points}/{weight.weight} 分"))
+                                text + "，得 " + str(points) + "/" + weight.weight_text + " 分"))
     return tuple(terms)
