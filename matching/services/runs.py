@@ -62,7 +62,8 @@ def matching_run_execute(*, run_id: int) -> MatchingRun:
 
 def match_all(*, actor=None) -> MatchingRun:
     """A full batch outside the browser (management command, nightly beat)."""
-    run = MatchingRun.objects.create(kind=RunKind.FULL, started_by=actor)
+    policy = MatchingPolicy.current()
+    run = MatchingRun.objects.create(kind=RunKind.FULL, started_by=actor, policy=policy if policy.pk else None)
     return _execute_full(run)
 
 
@@ -97,7 +98,8 @@ def match_demands(*, demand_ids: list[int]) -> MatchingRun | None:
         return None
     engine = fitted_engine(policy)
     run = MatchingRun.objects.create(kind=RunKind.DEMAND, demand_id=docs[0].id if len(docs) == 1 else None,
-                                     demand_count=len(docs), patent_count=len(engine.patent_ids))
+                                     demand_count=len(docs), patent_count=len(engine.patent_ids),
+                                     policy=policy if policy.pk else None)
     wide = max(engine.config.candidates, policy.top_k_per_demand)
     lists = {doc.id: row for doc, row in zip(docs, engine.match(docs, k=wide), strict=True)}
     result = store_lists(side=DEMAND_SIDE, primary_ids=lists, lists=lists, k_primary=policy.top_k_per_demand,
@@ -115,7 +117,8 @@ def match_patents(*, patent_ids: list[int]) -> MatchingRun | None:
         return None
     demands = list(demand_docs())
     run = MatchingRun.objects.create(kind=RunKind.PATENT, patent_id=docs[0].id if len(docs) == 1 else None,
-                                     demand_count=len(demands), patent_count=len(docs))
+                                     demand_count=len(demands), patent_count=len(docs),
+                                     policy=policy if policy.pk else None)
     wide = max(engine.config.candidates, policy.top_k_per_patent)
     lists = {doc.id: engine.demands_for_patent(doc, demands, k=wide) for doc in docs}
     result = store_lists(side=PATENT_SIDE, primary_ids=lists, lists=lists, k_primary=policy.top_k_per_patent,

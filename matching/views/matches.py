@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,9 +40,11 @@ class MatchListView(FilteredListView):
     paginate_by = 30
 
     def base_queryset(self):
-        return (Match.objects.for_viewer(self.request.user)
-                .select_related("demand__enterprise", "demand__region", "patent__supplier")
-                .order_by("-score", "pk"))
+        qs = Match.objects.for_viewer(self.request.user)
+        if self.request.user.role != "supplier":
+            # An enterprise or bureau follows its demands' own suggestions (and anything already acted on).
+            qs = qs.filter(Q(rank__isnull=False) | ~Q(status=MatchStatus.SUGGESTED))
+        return qs.select_related("demand__enterprise", "demand__region", "patent__supplier").order_by("-score", "pk")
 
 
 def _match_for(user, pk):

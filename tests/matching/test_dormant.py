@@ -45,3 +45,18 @@ def test_relaxed_rule_counts_licensed_patents_too():
     policy = MatchingPolicy.objects.create(dormant_requires_unlicensed=False)
     licensed = SupplyPatentFactory(ever_licensed=True)
     assert is_dormant(licensed, policy) and "从未许可" not in policy.dormant_rule_text()
+
+
+def test_operator_adds_a_rule_in_admin_and_the_catalogue_follows(client):
+    from tests.factories import user_with_role
+
+    young = SupplyPatentFactory(application_no=make_patent_no(3, timezone.localdate().year), is_dormant=True)
+    client.force_login(user_with_role("admin"))
+    response = client.post("/admin/matching/matchingpolicy/add/", {
+        "name": "申请满 2 年", "dormant_legal_statuses": '["valid"]', "dormant_patent_types": '["invention"]',
+        "dormant_min_years": "2", "dormant_requires_unlicensed": "on", "dormant_requires_unused": "on",
+        "top_k_per_demand": "20", "top_k_per_patent": "20", "min_score": "0.1", "engine_weights": "{}"})
+    assert response.status_code == 302
+    assert MatchingPolicy.current().name == "申请满 2 年"
+    young.refresh_from_db()
+    assert young.is_dormant is False
