@@ -38,3 +38,12 @@ def test_baseline_ranks_with_its_own_plain_segmentation(dev_patents, dev_demands
     MatchingEngine()  # loads the domain vocabulary into its own tokenizer
     after = BM25Baseline().fit(dev_patents).match_one(dev_demands[0], k=10)
     assert [m.patent_id for m in before] == [m.patent_id for m in after]
+
+
+def test_compare_with_baseline_reports_both_systems(dev_patents, dev_demands, dev_qrels, bm25_figures):
+    from matching.engine.evaluation import compare_with_baseline
+
+    out = compare_with_baseline(dev_patents, dev_demands[:10], dev_qrels)
+    assert set(out) == {"engine", "bm25"}
+    assert set(out["engine"]) == {"p@5", "ndcg@10", "mrr"}
+    assert out["engine"]["ndcg@10"] > out["bm25"]["ndcg@10"]
