@@ -45,11 +45,13 @@ class CityQuotaForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    prefix = "attachment"
     kind = forms.ChoiceField(label="材料类别", choices=AttachmentKind.choices)
     file = forms.FileField(label="文件", help_text="PDF、JPG、PNG、Excel（xlsx）、Word（docx），单个不超过 20 MB")
 
 
 class PatentImportForm(forms.Form):
+    prefix = "import"
     file = forms.FileField(label="专利清单（Excel）")
     mode = forms.ChoiceField(label="导入方式", choices=[(REPLACE, "替换现有清单"), (APPEND, "追加到现有清单")],
                              initial=REPLACE, widget=forms.RadioSelect)

@@ -6,6 +6,8 @@ NAV_ITEMS = [
     nav("申报批次", "pool:batch-list", "enterprise county city province admin", order=10),
     nav("我的申报", "pool:application-list", "enterprise", order=12),
     nav("申报列表", "pool:application-list", "county city province admin", order=20),
+    nav("审核队列", "pool:review-queue", "county city province admin", order=21),
+    nav("推荐排序", "pool:ranking", "city province admin", order=22),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, attachments, batches
+from .views import applications, attachments, batches, ranking, review
 
 app_name = "pool"
 
@@ -23,4 +23,15 @@ urlpatterns = [
     path("batches/<int:pk>/edit/", batches.batch_edit_view, name="batch-edit"),
     path("batches/<int:pk>/apply/", applications.application_start, name="application-start"),
     path("batches/<int:pk>/score/", batches.batch_score_view, name="batch-score"),
+    # review: county queue and decisions, city / province ranked lists, exports and PDFs
+    path("review/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path("review/batch/", review.review_batch_view, name="review-batch"),
+    path("review/export/", review.review_queue_export, name="review-export"),
+    path("review/<int:pk>/", review.review_detail, name="review-detail"),
+    path("review/<int:pk>/decide/", review.review_decide, name="review-decide"),
+    path("review/<int:pk>/criteria/<int:number>/", review.criterion_review_view, name="review-criterion"),
+    path("applications/<int:pk>/pdf/", review.application_pdf, name="application-pdf"),
+    path("ranking/", ranking.RankingView.as_view(), name="ranking"),
+    path("ranking/export/", ranking.ranking_export, name="ranking-export"),
+    path("ranking/letter/", ranking.recommendation_letter, name="recommendation-letter"),
 ]

@@ -2,8 +2,8 @@
 evaluation of a submission. Whole batches are scored by ``pool.services.batch_scoring`` with the same pieces.
 
 Idempotence: a stored evaluation carries the SHA-256 of its inputs — the facts exactly as the database holds
-them (their JSON text), the enterprise's list hits, the criteria-set row and the evaluation date — so scoring
-again with unchanged inputs can be recognised and skipped.
+them (their JSON text), the enterprise's list hits, the criteria-set row, the reference tables' fingerprint and
+the evaluation date — so scoring again with unchanged inputs can be recognised and skipped.
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ def hit_dicts(hits: list[ListHit]) -> list[dict]:
 
 
 def input_hash(data_text: str, hits: list[dict], context: ScoringContext) -> str:
-    extra = json.dumps([hits, context.criteria_set_id, context.on.isoformat()], sort_keys=True,
-                       ensure_ascii=False, separators=(",", ":"))
+    extra = json.dumps([hits, context.criteria_set_id, context.on.isoformat(),
+                        getattr(context.reference, "digest", "")], sort_keys=True, ensure_ascii=False,
+                       separators=(",", ":"))
     return hashlib.sha256(f"{data_text}\n{extra}".encode()).hexdigest()
 
 

@@ -126,20 +126,43 @@ def _return_sections() -> list[tuple[str, str]]:
     return [(s.key, s.label) for s in SECTIONS] + [ATTACHMENTS_TAB]
 
 
+def _action_forms(actions, states, errors: dict, posted: dict) -> list[dict]:
+    """Each button's form with what was typed and the errors at its fields (after a refused decision)."""
+    mine = posted.get("to")
+    forms = []
+    for action in actions:
+        again = action.target == mine
+        form = {"action": action, "comment": posted.get("comment", "") if again else "",
+                "error": errors.get("comment", [""])[0] if again else "",
+                "reason_required": action.target in REASON_REQUIRED}
+        if action.target == ApplicationStatus.COUNTY_APPROVED:
+            form["criteria"] = [{"state": s, "value": (posted.get("justifications") or {}).get(s.number, "") if again
+                                 else "", "error": errors.get(f"criterion_{s.number}", [""])[0] if again else ""}
+                                for s in states if s.problem()]
+        if action.target == ApplicationStatus.RETURNED:
+            typed = (posted.get("section_comments") or {}) if again else {}
+            form["sections"] = [{"key": key, "label": label, "value": typed.get(key, "")}
+                                for key, label in _return_sections()]
+        forms.append(form)
+    return forms
+
+
 def detail_context(request, application: Application, *, errors=None, posted=None) -> dict:
     evaluation = selectors.latest_evaluation(application)
     revision = application.current_revision
     previous = application.revisions.filter(number=revision.number - 1).first()
+    states = criterion_states(application, evaluation)
+    actions = available_actions(request.user, application)
     return {
         "application": application, "revision": revision, "previous": previous, "evaluation": evaluation,
-        "states": criterion_states(application, evaluation),
+        "states": states, "can_review_criteria": bool(actions),
         "diff": revision_diff(previous.data, revision.data, previous.attachments, revision.attachments)
         if previous else None,
         "sections": read_sections(revision.data), "attachments": selectors.revision_attachments(revision),
         "transitions": application.transitions.select_related("actor").order_by("created_at", "id"),
-        "actions": available_actions(request.user, application), "return_sections": _return_sections(),
+        "action_forms": _action_forms(actions, states, errors or {}, posted or {}),
         "override_outcomes": [(o.value, o.label) for o in OVERRIDE_OUTCOMES], "outcome_labels": dict(Outcome.choices),
-        "errors": errors or {}, "posted": posted or {}, "next": safe_next(request, ""),
+        "next": safe_next(request, ""),
     }
 
 

@@ -72,7 +72,7 @@ def test_upload_page_reports_the_reason(client, applicant, batch):
     application = make_application(applicant, batch)
     client.force_login(applicant)
     response = client.post(reverse("pool:attachment-upload", args=[application.pk]),
-                           {"kind": "other", "file": upload("a.pdf", files.PNG)}, follow=True)
+                           {"attachment-kind": "other", "attachment-file": upload("a.pdf", files.PNG)}, follow=True)
     assert "附件未上传：文件内容与扩展名不符" in response.content.decode()
 
 
@@ -144,5 +144,5 @@ def test_another_enterprise_cannot_upload(client, applicant, batch):
     application = make_application(applicant, batch)
     client.force_login(enterprise_login())
     response = client.post(reverse("pool:attachment-upload", args=[application.pk]),
-                           {"kind": "other", "file": upload("a.pdf", files.PDF)})
+                           {"attachment-kind": "other", "attachment-file": upload("a.pdf", files.PDF)})
     assert response.status_code == 404

@@ -121,7 +121,7 @@ def test_a_failed_import_changes_nothing_and_the_page_lists_the_rows(client, app
     client.force_login(applicant)
     content = workbook([good_row(11), good_row(12, patent_type="专利")])
     response = client.post(reverse("pool:patent-import", args=[application.pk]),
-                           {"mode": "replace", "file": io.BytesIO(content)}, follow=True)
+                           {"import-mode": "replace", "import-file": io.BytesIO(content)}, follow=True)
     application.refresh_from_db()
     assert application.data == before
     page = response.content.decode()

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Organisation, Region, User
@@ -70,7 +71,7 @@ def review_digest_send(*, day: date | None = None) -> dict:
                     continue
                 title, body = digest_text(day, rows)
                 notify_on_commit(recipients=users[bureau.pk], verb="application.digest", title=title, body=body,
-                                 url="/pool/review/")
+                                 url=reverse("pool:review-queue"))
                 sent += len(users[bureau.pk])
             digest.recipients = sent
             digest.save(update_fields=["recipients"])

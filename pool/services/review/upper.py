@@ -7,6 +7,7 @@ recommending at once are serialised and the quota is never exceeded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -59,7 +60,14 @@ def province_quota(batch: Batch) -> QuotaStatus:
     return QuotaStatus(label="全省推荐名额", limit=batch.province_quota, used=used)
 
 
-def _within(status_of) -> callable:
+def quota_for(user: User, batch: Batch) -> QuotaStatus:
+    """The quota a bureau works within: a city its own (if one is set), the province (and admin) the batch's."""
+    if user.role == "city":
+        return city_quota(batch, user.region.code)
+    return province_quota(batch)
+
+
+def _within(status_of) -> Callable:
     def check(locked: Application) -> None:
         # Lock the batch row before counting: a second session waits here and then counts the first's place.
         batch = Batch.objects.select_for_update().get(pk=locked.batch_id)

@@ -1,0 +1,51 @@
+"""Template helpers of the review: the reviewer's return comments beside the fields of the enterprise's form."""
+
+from django import template
+
+from ..models import ApplicationStatus, ApplicationTransition
+from ..schema import section_label
+
+register = template.Library()
+_CACHE = "_pool_return_entry"
+
+
+@register.filter
+def section_name(key: str) -> str:
+    return section_label(key)
+
+
+def return_entry(application) -> ApplicationTransition | None:
+    """The return the enterprise is answering now (None unless the application stands returned); read once
+    per page however many sections ask."""
+    if application is None or application.status != ApplicationStatus.RETURNED:
+        return None
+    if not hasattr(application, _CACHE):
+        entry = (ApplicationTransition.objects.filter(application_id=application.pk,
+                                                      to_status=ApplicationStatus.RETURNED)
+                 .select_related("actor").order_by("-created_at", "-id").first())
+        setattr(application, _CACHE, entry)
+    return getattr(application, _CACHE)
+
+
+@register.inclusion_tag("pool/review/_return_notice.html")
+def return_notice(application):
+    """The overall comment and the list of sections with comments, at the top of the form."""
+    entry = return_entry(application)
+    sections = [(key, section_label(key), text) for key, text in (entry.section_comments or {}).items()] \
+        if entry else []
+    return {"entry": entry, "sections": sections}
+
+
+@register.inclusion_tag("pool/review/_return_comment.html")
+def return_comment(application, key: str):
+    """The reviewer's comment on one section, shown inside that section of the form."""
+    entry = return_entry(application)
+    return {"key": key, "text": (entry.section_comments or {}).get(key, "") if entry else "", "entry": entry}
+
+
+@register.filter
+def percent(value) -> str:
+    """A ratio as a percentage with two decimals (0.6667 → 66.67%)."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.2f}%"
