@@ -18,6 +18,8 @@ jieba.setLogLevel(logging.WARNING)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 KEEP = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 NUMBER = re.compile(r"^[0-9.%]+$")
+# quantities written in Chinese (三千多万, 两名, 几十万吨): a number is never the need
+CHINESE_QUANTITY = re.compile(r"^[零一二三四五六七八九十百千万亿两几多余来半]+[名个吨天年月万千百家件批次套台种亩元]*$")
 
 
 def read_lines(path: Path) -> list[str]:
@@ -59,7 +61,10 @@ class Analyzer:
         return [t.lower() for t in self._tokenizer.lcut_for_search(text, HMM=False) if KEEP.search(t)]
 
     def tokens(self, text: str) -> list[str]:
-        return [t for t in self.segment(text) if t not in self.stopwords and not NUMBER.match(t)]
+        return [
+            t for t in self.segment(text)
+            if t not in self.stopwords and not NUMBER.match(t) and not CHINESE_QUANTITY.match(t)
+        ]
 
 
 @lru_cache(maxsize=4)
