@@ -206,6 +206,26 @@ def analyse() -> None:
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
+def load_batch(batch_id: int | None, province: str = "420000") -> Batch:
+    """Batch ``batch_id``, or a new load-test batch of ``province`` open all year under the national set."""
+    from criteria.services import clear_caches, default_criteria_set
+
+    if batch_id:
+        return Batch.objects.select_related("criteria_set").get(pk=batch_id)
+    criteria_set = default_criteria_set()
+    if criteria_set is None:
+        from django.core.management import call_command
+
+        call_command("load_criteria_sets", verbosity=0)
+        call_command("load_reference_data", verbosity=0)
+        clear_caches()
+        criteria_set = default_criteria_set()
+    today = timezone.localdate()
+    return Batch.objects.create(name=f"压测批次 {timezone.now():%Y%m%d%H%M%S}", year=today.year, region_id=province,
+                                criteria_set=criteria_set, opens_on=today.replace(month=1, day=1),
+                                closes_on=today.replace(month=12, day=31))
+
+
 def generate_applications(*, batch: Batch, count: int, seed: int = 20240901, chunk_size: int = 2000,
                           progress=None) -> int:
     """Write ``count`` generated enterprises with one submitted application each to ``batch``."""

@@ -1,32 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from criteria.services import default_criteria_set
-
-from ...loadgen import generate_applications, purge_generated
+from ...loadgen import generate_applications, load_batch, purge_generated
 from ...models import Batch
 from ...services.batch_scoring import batch_score
-
-
-def load_batch(batch_id: int | None, province: str) -> Batch:
-    if batch_id:
-        try:
-            return Batch.objects.select_related("criteria_set").get(pk=batch_id)
-        except Batch.DoesNotExist as exc:
-            raise CommandError(f"批次 {batch_id} 不存在。") from exc
-    criteria_set = default_criteria_set()
-    if criteria_set is None:
-        from django.core.management import call_command
-
-        call_command("load_criteria_sets", verbosity=0)
-        call_command("load_reference_data", verbosity=0)
-        criteria_set = default_criteria_set()
-    today = timezone.localdate()
-    return Batch.objects.create(name=f"压测批次 {timezone.now():%Y%m%d%H%M%S}", year=today.year, region_id=province,
-                                criteria_set=criteria_set, opens_on=today.replace(month=1, day=1),
-                                closes_on=today.replace(month=12, day=31))
 
 
 class Command(BaseCommand):
@@ -47,7 +25,10 @@ class Command(BaseCommand):
             raise CommandError("--applications 须为正整数。")
         if purge:
             self.stdout.write(f"已删除以前生成的申报 {purge_generated()} 件。")
-        target = load_batch(batch, province)
+        try:
+            target = load_batch(batch, province)
+        except Batch.DoesNotExist as exc:
+            raise CommandError(f"批次 {batch} 不存在。") from exc
         started = time.perf_counter()
 
         def progress(done, total):
