@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 
@@ -151,25 +152,29 @@ def _dict(value: Any) -> dict:
 PARSERS = {"date": _date, "decimal": _decimal, "int": _int, "bool": _bool, "str": _str}
 
 
+@cache
+def _plan(cls) -> tuple[tuple[str, str, Any], ...]:
+    """(name, kind, item class) per field of ``cls``; computed once, as batch scoring parses many facts."""
+    return tuple((f.name, f.metadata.get("kind", "str"), f.metadata.get("item")) for f in fields(cls))
+
+
 def _parse(cls, data: Any):
     """Build dataclass ``cls`` from a dict, each field parsed by the kind named in its metadata."""
     data = _dict(data)
     values = {}
-    for f in fields(cls):
-        kind = f.metadata.get("kind", "str")
-        raw = data.get(f.name)
+    for name, kind, item_cls in _plan(cls):
+        raw = data.get(name)
         if kind == "list":
-            values[f.name] = [_parse(f.metadata["item"], item) for item in _list(raw) if isinstance(item, dict)]
+            values[name] = [_parse(item_cls, item) for item in _list(raw) if isinstance(item, dict)]
         elif kind == "strlist":
-            values[f.name] = [_str(item) for item in _list(raw) if _str(item)]
+            values[name] = [_str(item) for item in _list(raw) if _str(item)]
         else:
-            values[f.name] = PARSERS[kind](raw)
+            values[name] = PARSERS[kind](raw)
     return cls(**values)
 
 
 def _field(kind: str, **extra):
-    default = {"list": field(default_factory=list), "strlist": field(default_factory=list)}.get(kind)
-    if default is not None:
+    if kind in ("list", "strlist"):
         return field(default_factory=list, metadata={"kind": kind, **extra})
     return field(default=("" if kind == "str" else None), metadata={"kind": kind, **extra})
 
