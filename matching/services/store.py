@@ -22,6 +22,9 @@ from ..models import Match
 
 LOCK_KEY = 52_050_001  # one writer of matches at a time (PostgreSQL advisory lock)
 IN_CHUNK = 5000
+# A stored row is rewritten only when its score or a rank moved: the wording of an explanation may vary between
+# processes for the same score (the order in which the engine attributes expanded words), and is not a change.
+RANKED_FIELDS = ("score", "rank", "patent_rank")
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def _apply(side, existing, scored, primary_rank, other_rank, primary_ids, others
         desired = _desired(side, pair, row, scored, primary_rank, other_rank, primary_ids, others, full)
         if desired["rank"] is None and desired["patent_rank"] is None and row["status"] == MatchStatus.SUGGESTED:
             deletes.append(row["pk"])
-        elif any(row[name] != value for name, value in desired.items()):
+        elif any(row[name] != desired[name] for name in RANKED_FIELDS):
             updates.append(Match(pk=row["pk"], run=run, updated_at=now, **desired))
         if row["status"] != MatchStatus.SUGGESTED:
             result.kept += 1

@@ -47,6 +47,17 @@ def test_full_run_is_idempotent(catalogue):
     assert snapshot() == before
 
 
+def test_rerun_does_not_rewrite_rows_whose_scores_did_not_move(catalogue):
+    runs.match_all()
+    row = Match.objects.filter(rank=1).first()
+    reworded = {**row.explanation, "notes": ["另一种措辞"]}  # the engine may word a note differently per process
+    Match.objects.filter(pk=row.pk).update(explanation=reworded)
+    again = runs.match_all()
+    assert again.updated_count == 0
+    row.refresh_from_db()
+    assert row.explanation == reworded
+
+
 def test_rerun_replaces_suggestions_but_keeps_followed_up_matches(catalogue, enterprise_user):
     runs.match_all()
     demand = Demand.objects.get(reference="D009")
