@@ -54,6 +54,7 @@ def explain_pairs(
     ipc = _Rows(side.ipc.multiply(scorer.ipc[qidx]), keys)
     part_lists = {name: values.tolist() for name, values in parts.items()}
     fixed = _FixedNotes(engine.config)
+    bridge_cache: dict = {}  # the same words recur across a demand's patents: build each sentence once
     out = []
     for j, i in enumerate(qidx.tolist()):
         query = scorer.queries[i]
@@ -63,7 +64,10 @@ def explain_pairs(
         related = feedback.ranked(j) if components["feedback"] > 0 else []
         expanded = tuple(t for t, _ in sorted(bridged + related, key=lambda tv: -tv[1])[:MAX_TERMS])
         shared = tuple(sorted(ipc.all_names(j), key=lambda k: (-len(k), k))) if components["ipc"] > 0 else ()
-        notes = _bridge_notes(query, bridged, related, shared) + fixed.notes(query.demand, components)
+        key = (i, tuple(t for t, _ in bridged), tuple(t for t, _ in related[:5]), shared)
+        if key not in bridge_cache:
+            bridge_cache[key] = _bridge_notes(query, key[1], key[2], shared)
+        notes = bridge_cache[key] + fixed.notes(query.demand, components)
         out.append(Explanation(matched, expanded, shared, components, notes))
     return out
 
@@ -72,13 +76,13 @@ def _bridge_notes(query: Query, bridged, related, shared) -> tuple[str, ...]:
     """Chinese sentences on the vocabulary behind the match."""
     notes = []
     by_source: dict[str, list[str]] = {}
-    for term, _ in bridged:
+    for term in bridged:
         by_source.setdefault(query.expansion.sources.get(term, ""), []).append(term)
     for source, words in by_source.items():
         if source:
             notes.append(f"需求中的“{source}”对应技术用语：{'、'.join(words)}")
     if related:
-        notes.append(f"与最相关专利共有的技术词：{'、'.join(t for t, _ in related[:5])}")
+        notes.append(f"与最相关专利共有的技术词：{'、'.join(related)}")
     if shared:
         notes.append(f"IPC分类相同：{'、'.join(shared)}")
     return tuple(notes)

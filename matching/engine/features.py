@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,6 +24,7 @@ MODE_FIT = np.zeros((4, 5), dtype=bool)
 MODE_FIT[1, 1] = MODE_FIT[2, 2] = MODE_FIT[2, 3] = MODE_FIT[3, 4] = True
 
 
+@lru_cache(maxsize=65536)
 def ipc_levels(code: str) -> tuple[str, str]:
     """``("B22D", "B22D17")`` for ``B22D 17/22``; empty parts when the code is shorter or malformed."""
     code = (code or "").strip().upper().replace(" ", "")

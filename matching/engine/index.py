@@ -43,10 +43,12 @@ class TextIndex:
         tid = np.fromiter(map(all_terms.__getitem__, flat), dtype=np.int64, count=len(flat))
         row = np.repeat(np.arange(n, dtype=np.int64), lengths)
         boost = np.array(boosts, dtype=np.float64)
-        width = max(len(all_terms), 1)
-        pair, first = np.unique(row * width + tid, return_inverse=True)
-        tf = np.bincount(first, weights=boost, minlength=len(pair))
-        p_row, p_tid = pair // width, pair % width
+        # duplicates (a term repeated in a patent) are summed per row: term frequencies without a global sort
+        counts = sparse.csr_matrix((boost, (row, tid)), shape=(n, max(len(all_terms), 1)))
+        counts.sum_duplicates()
+        tf = counts.data
+        p_row = np.repeat(np.arange(n, dtype=np.int64), np.diff(counts.indptr))
+        p_tid = counts.indices.astype(np.int64)
         df = np.bincount(p_tid, minlength=len(all_terms))
         self.doc_len = np.bincount(row, weights=boost, minlength=n).astype(np.float64)
         self.avgdl = float(self.doc_len.mean()) if n and self.doc_len.sum() else 1.0
@@ -73,7 +75,7 @@ class TextIndex:
         sat = tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len[rows] / self.avgdl))
         data = (sat * self.idf[cols]).astype(np.float32)
         m = sparse.csr_matrix((data, (rows, cols)), shape=(n_rows, len(self.terms)), dtype=np.float32)
-        m.sort_indices()
+        m.sum_duplicates()
         return m
 
     def single_row(self, tokens: Sequence[str], cfg: EngineConfig) -> sparse.csr_matrix:
