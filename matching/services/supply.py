@@ -13,8 +13,8 @@ from portal.models import Organisation, OrganisationKind
 from portal.services.audit import audit
 from portal.validators import patent_type_from_no, validate_patent_no
 
-from ..choices import OfferType, PatentType
-from ..models import MatchingPolicy, SupplyPatent
+from ..choices import LegalStatus, OfferType, PatentType
+from ..models import Match, MatchingPolicy, SupplyPatent
 from ..validators import validate_ipc, validate_ipc_list
 from .engine import patent_tokens
 
@@ -125,7 +125,9 @@ def supply_patent_update(*, patent: SupplyPatent, actor, **data) -> SupplyPatent
         patent.full_clean()
         patent.save()
         audit(actor=actor, action="supply_patent.updated", target=patent, data={"fields": changed})
-        if any(name in TEXT_FIELDS for name in changed):
+        if patent.legal_status == LegalStatus.LAPSED:
+            queue_withdrawal(patent)
+        elif any(name in TEXT_FIELDS for name in changed):
             queue_patent_matching([patent.pk])
     return patent
 
@@ -142,6 +144,8 @@ def supply_patent_set_listed(*, patent: SupplyPatent, actor, listed: bool) -> Su
         audit(actor=actor, action="supply_patent.listed" if listed else "supply_patent.withdrawn", target=patent)
         if listed:
             queue_patent_matching([patent.pk])
+        else:
+            queue_withdrawal(patent)
     return patent
 
 
@@ -160,6 +164,16 @@ def dormancy_refresh(*, actor=None, policy: MatchingPolicy | None = None) -> int
         audit(actor=actor, action="supply_patent.dormancy_refreshed", actor_name="system",
               comment=policy.dormant_rule_text(), data={"changed": len(changed)})
     return len(changed)
+
+
+def queue_withdrawal(patent: SupplyPatent) -> None:
+    """A patent that is no longer offered stops being suggested: the demands it was suggested for are matched
+    again without it (after commit); matches already followed up stay."""
+    from ..tasks import match_demands
+
+    demand_ids = list(Match.objects.filter(patent=patent).values_list("demand_id", flat=True).distinct())
+    if demand_ids:
+        transaction.on_commit(lambda: match_demands.delay(demand_ids))
 
 
 def queue_patent_matching(patent_ids: list[int]) -> None:

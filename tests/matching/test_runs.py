@@ -8,7 +8,7 @@ from matching.models import Demand, Match, MatchingPolicy, MatchingRun, SupplyPa
 from matching.services import runs
 from matching.services.demands import demand_create, demand_update
 from matching.services.follow_up import match_contact
-from matching.services.supply import supply_patent_create
+from matching.services.supply import supply_patent_create, supply_patent_set_listed
 from portal.models import Job
 from portal.models.jobs import JobStatus
 from tests.matching.factories import make_patent_no
@@ -110,6 +110,21 @@ def test_new_patent_enters_the_lists_of_the_demands_it_serves(catalogue, django_
     assert mine.rank is not None and mine.rank <= 3 and mine.patent_rank == 1
     ranks = sorted(Match.objects.filter(demand=demand, rank__isnull=False).values_list("rank", flat=True))
     assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) <= MatchingPolicy.current().top_k_per_demand
+
+
+def test_withdrawn_patent_stops_being_suggested(catalogue, django_capture_on_commit_callbacks):
+    runs.match_all()
+    top = Match.objects.filter(demand__reference="D009", rank=1).select_related("patent").get()
+    followed = Match.objects.filter(patent=top.patent).exclude(pk=top.pk).first()
+    if followed is not None:
+        match_contact(match=followed, actor=catalogue["enterprise_user"])
+    with django_capture_on_commit_callbacks(execute=True):
+        supply_patent_set_listed(patent=top.patent, actor=catalogue["supplier_user"], listed=False)
+    assert not Match.objects.filter(patent=top.patent, status=MatchStatus.SUGGESTED).exists()
+    ranks = sorted(Match.objects.filter(demand=top.demand, rank__isnull=False).values_list("rank", flat=True))
+    assert ranks == list(range(1, MatchingPolicy.current().top_k_per_demand + 1))
+    if followed is not None:
+        assert Match.objects.filter(pk=followed.pk, status=MatchStatus.CONTACTED).exists()
 
 
 def test_batch_page_runs_in_celery_with_progress(catalogue, client, city_user, django_capture_on_commit_callbacks):
