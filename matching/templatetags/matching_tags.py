@@ -49,3 +49,11 @@ def explanation_sentence(explanation):
         parts.append("共同用语：" + "、".join(explanation["matched_terms"][:8]))
     parts.extend(explanation.get("notes", []))
     return "；".join(parts) or "文本相关度较高"
+
+
+@register.filter
+def yuan(value, places: int = 0):
+    """An amount in yuan with thousands separators (``1,234,567``); empty stays empty."""
+    if value is None or value == "":
+        return ""
+    return f"{value:,.{int(places)}f}"
