@@ -24,7 +24,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import cpu_seconds, peak_rss_mb, prepare_database, require_postgresql, setup_django  # noqa: E402
+from _setup import (  # noqa: E402
+    cpu_seconds,
+    database_cpu_seconds,
+    peak_rss_mb,
+    prepare_database,
+    require_postgresql,
+    setup_django,
+)
 
 
 def generate(count: int, seed: int) -> dict:
@@ -46,12 +53,15 @@ def score(batch_id: int, workers: int, chunk: int) -> dict:
     from pool.services.batch_scoring import batch_score
 
     batch = Batch.objects.select_related("criteria_set").get(pk=batch_id)
-    cpu, started = cpu_seconds(), time.perf_counter()
+    database = database_cpu_seconds() or 0.0
+    cpu, workers_cpu, started = cpu_seconds(), cpu_seconds(children=True), time.perf_counter()
     result = batch_score(batch=batch, workers=workers, chunk_size=chunk)
     seconds = time.perf_counter() - started
     return {"scored": result["scored"], "updated": result["updated"], "seconds": round(seconds, 1),
-            "cpu_seconds": round(cpu_seconds() - cpu, 1), "peak_rss_mb": peak_rss_mb(),
-            "worker_peak_rss_mb": peak_rss_mb(children=True)}
+            "cpu_seconds": round(cpu_seconds() - cpu, 1),
+            "worker_cpu_seconds": round(cpu_seconds(children=True) - workers_cpu, 1),
+            "database_cpu_seconds": round((database_cpu_seconds() or 0.0) - database, 1),
+            "peak_rss_mb": peak_rss_mb(), "worker_peak_rss_mb": peak_rss_mb(children=True)}
 
 
 def purge(batch_id: int) -> None:
@@ -78,7 +88,8 @@ def run_size(count: int, options) -> dict:
         child(["--phase", "purge", "--batch", str(made["batch"])])
     per_second = round(first["scored"] / first["seconds"]) if first["seconds"] else 0
     print(f"{count:>7} applications: generated in {made['generate_seconds']} s; scored {first['scored']} in "
-          f"{first['seconds']} s = {per_second}/s (CPU {first['cpu_seconds']} s main process), peak RSS "
+          f"{first['seconds']} s = {per_second}/s (CPU s: main {first['cpu_seconds']}, evaluation workers "
+          f"{first['worker_cpu_seconds']}, PostgreSQL backend {first['database_cpu_seconds']}), peak RSS "
           f"{first['peak_rss_mb']} MB main / {first['worker_peak_rss_mb']} MB per worker; "
           f"second run {again['seconds']} s, {again['updated']} rewritten", flush=True)
     return {"made": made, "first": first, "again": again, "per_second": per_second}
@@ -114,6 +125,8 @@ def main() -> None:
     figures = {"applications": options.applications, "seconds": big["first"]["seconds"],
                "per_second": big["per_second"], "peak_rss_mb": big["first"]["peak_rss_mb"],
                "worker_peak_rss_mb": big["first"]["worker_peak_rss_mb"], "cpu_seconds": big["first"]["cpu_seconds"],
+               "worker_cpu_seconds": big["first"]["worker_cpu_seconds"],
+               "database_cpu_seconds": big["first"]["database_cpu_seconds"],
                "workers": options.workers, "chunk": options.chunk,
                "rescore_seconds": big["again"]["seconds"], "rescore_rewritten": big["again"]["updated"],
                "generate_seconds": big["made"]["generate_seconds"]}
