@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..choices import MatchStatus
+from ..engine import Explanation
 from ..engine import Match as EngineMatch
 from ..models import Match
 
@@ -83,13 +84,13 @@ def _serialise_writers() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def _scored_pairs(side: Side, lists: dict, min_score: float) -> dict[tuple, tuple[float, dict]]:
+def _scored_pairs(side: Side, lists: dict, min_score: float) -> dict[tuple, tuple[float, Explanation]]:
     scored = {}
     for primary, matches in lists.items():
         for m in matches:
             if m.score >= min_score:
-                scored[pair_of(side, primary, _other_id(side, m))] = (round(float(m.score), 6),
-                                                                      m.explanation.to_dict())
+                # The explanation is turned into JSON only for the pairs that end up stored.
+                scored[pair_of(side, primary, _other_id(side, m))] = (round(float(m.score), 6), m.explanation)
     return scored
 
 
@@ -107,7 +108,7 @@ def _primary_ranks(side: Side, lists: dict, scored: dict, k: int) -> dict[tuple,
 
 
 def _existing_rows(side: Side, primary_ids: set, others: set, full: bool) -> dict[tuple, dict]:
-    fields = ("pk", "demand_id", "patent_id", "status", "score", "rank", "patent_rank", "explanation")
+    fields = ("pk", "demand_id", "patent_id", "status", "score", "rank", "patent_rank")
     if full:
         querysets = [Match.objects.all()]
     else:
@@ -144,38 +145,42 @@ def _other_ranks(side: Side, scored: dict, existing: dict, primary_ids: set, oth
 
 
 def _apply(side, existing, scored, primary_rank, other_rank, primary_ids, others, run, full) -> StoreResult:
-    result, updates, deletes, now = StoreResult(), [], [], timezone.now()
+    result, rescored, reranked, deletes, now = StoreResult(), [], [], [], timezone.now()
     for pair, row in existing.items():
-        desired = _desired(side, pair, row, scored, primary_rank, other_rank, primary_ids, others, full)
+        desired = _desired(side, pair, row, primary_rank, other_rank, primary_ids, others, full)
+        desired["score"] = scored[pair][0] if pair in scored else row["score"]
         if desired["rank"] is None and desired["patent_rank"] is None and row["status"] == MatchStatus.SUGGESTED:
             deletes.append(row["pk"])
+        elif desired["score"] != row["score"]:
+            rescored.append(Match(pk=row["pk"], run=run, updated_at=now, explanation=scored[pair][1].to_dict(),
+                                  **desired))
         elif any(row[name] != desired[name] for name in RANKED_FIELDS):
-            updates.append(Match(pk=row["pk"], run=run, updated_at=now, **desired))
+            reranked.append(Match(pk=row["pk"], run=run, updated_at=now, **desired))
         if row["status"] != MatchStatus.SUGGESTED:
             result.kept += 1
-    new = [Match(demand_id=pair[0], patent_id=pair[1], score=scored[pair][0], explanation=scored[pair][1],
+    new = [Match(demand_id=pair[0], patent_id=pair[1], score=scored[pair][0], explanation=scored[pair][1].to_dict(),
                  rank=primary_rank.get(pair) if side is DEMAND_SIDE else other_rank.get(pair),
                  patent_rank=other_rank.get(pair) if side is DEMAND_SIDE else primary_rank.get(pair), run=run)
            for pair in (set(primary_rank) | set(other_rank)) - set(existing)]
     for chunk in _chunks(deletes):
         Match.objects.filter(pk__in=chunk, status=MatchStatus.SUGGESTED).delete()
-    Match.objects.bulk_update(updates, ["score", "rank", "patent_rank", "explanation", "run", "updated_at"],
-                              batch_size=500)
+    ranked = ["score", "rank", "patent_rank", "run", "updated_at"]
+    Match.objects.bulk_update(rescored, [*ranked, "explanation"], batch_size=500)
+    Match.objects.bulk_update(reranked, ranked, batch_size=500)
     Match.objects.bulk_create(new, batch_size=1000)
-    result.created, result.updated, result.deleted = len(new), len(updates), len(deletes)
+    result.created, result.updated, result.deleted = len(new), len(rescored) + len(reranked), len(deletes)
     result.new_pairs = [(m.demand_id, m.patent_id) for m in new]
     return result
 
 
-def _desired(side, pair, row, scored, primary_rank, other_rank, primary_ids, others, full) -> dict:
+def _desired(side, pair, row, primary_rank, other_rank, primary_ids, others, full) -> dict:
+    """The ranks a stored row should have: rebuilt for the lists this run rebuilt, kept for the others."""
     in_primary = full or row[side.key] in primary_ids
     in_other = full or in_primary or row[side.other_key] in others
-    ranks = {
+    return {
         side.rank: primary_rank.get(pair) if in_primary else row[side.rank],
         side.other_rank: other_rank.get(pair) if in_other else row[side.other_rank],
     }
-    score, explanation = scored.get(pair, (row["score"], row["explanation"]))
-    return {"score": score, "explanation": explanation, **ranks}
 
 
 def _chunks(values: Iterable, size: int = IN_CHUNK) -> Sequence[list]:
