@@ -171,7 +171,7 @@ class MatchingEngine:
         rows = np.concatenate(candidates) if candidates else np.zeros(0, dtype=np.int64)
         side = index_side(self.text.weights, self.ipc.matrix, self.arrays, rows)
         parts = scorer.components(qidx, side)
-        scorer.set_feedback(self.text.weights, qidx, side, sum(parts.values()))
+        scorer.set_feedback(self.text.weights, qidx, side, sum(parts.values()), self.text.multi_char)
         if scorer.feedback is not None:
             parts["feedback"] = scorer.components_feedback(qidx, side)
         return scorer, qidx, side, parts

@@ -58,6 +58,7 @@ class TextIndex:
         keep_tid = keep_tid[np.argsort(names[keep_tid].astype(str), kind="stable")] if len(keep_tid) else keep_tid
         self.terms = [str(t) for t in names[keep_tid]]
         self.vocab = {t: i for i, t in enumerate(self.terms)}
+        self.multi_char = np.array([len(t) > 1 for t in self.terms], dtype=bool)
         self.n_docs = n
         self.pruned = frozenset(str(t) for t in names[df > max_df]) if len(df) else frozenset()
         kept_df = df[keep_tid].astype(np.float64)

@@ -104,8 +104,10 @@ class ChunkScorer:
             return np.zeros(len(qidx))
         return row_sums(side.weights.multiply(self.feedback[qidx]))
 
-    def set_feedback(self, weights: sparse.csr_matrix, qidx: np.ndarray, side: PatentSide, total: np.ndarray):
-        """Rocchio: the best ``prf_docs`` patents of each query lend it their strongest other words."""
+    def set_feedback(self, weights: sparse.csr_matrix, qidx: np.ndarray, side: PatentSide, total: np.ndarray,
+                     eligible: np.ndarray):
+        """Rocchio: the best ``prf_docs`` patents of each query lend it their strongest other words (``eligible``
+        columns only: a single character left over by segmentation says nothing on its own)."""
         cfg = self.cfg
         n = len(self.queries)
         if cfg.prf_docs <= 0 or cfg.prf_weight <= 0 or not len(qidx):
@@ -121,7 +123,7 @@ class ChunkScorer:
         for i, q in enumerate(self.queries):
             lo, hi = centroid.indptr[i], centroid.indptr[i + 1]
             c, v = centroid.indices[lo:hi], centroid.data[lo:hi]
-            fresh = ~np.isin(c, q.text_cols) & ~np.isin(c, q.exp_cols)
+            fresh = eligible[c] & ~np.isin(c, q.text_cols) & ~np.isin(c, q.exp_cols)
             c, v = c[fresh], v[fresh]
             best = np.lexsort((c, -v))[: cfg.prf_terms]
             c, v = c[best], v[best]
