@@ -83,6 +83,9 @@ def _write_postgresql(rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ON COMMIT DELETE ROWS AS "
                        f"SELECT {columns} FROM {evaluation} WITH NO DATA")
+        # Emptied here too: inside an enclosing transaction (a test, a caller's atomic block) rows would
+        # otherwise survive from the previous chunk.
+        cursor.execute(f"TRUNCATE {STAGE}")
         with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

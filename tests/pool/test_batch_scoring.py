@@ -180,3 +180,21 @@ def test_management_command_prints_progress(batch):
     text = out.getvalue()
     assert "已评分 2 / 5" in text and "已评分 5 / 5" in text
     assert "共 5 件，更新 5 件" in text
+
+
+@pytest.mark.services
+def test_scoring_runs_on_a_real_worker(celery_worker, batch):
+    import time
+
+    from pool.services.batches import batch_score_queue
+
+    generate_applications(batch=batch, count=8)
+    job = batch_score_queue(batch=batch, user=user_with_role("province"), reason="测试")  # queued on commit
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert (job.status, job.done, job.total) == ("done", 8, 8)
+    assert Evaluation.objects.filter(application__batch=batch).count() == 8
