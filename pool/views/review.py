@@ -27,6 +27,7 @@ from ..presenters import read_sections
 from ..queues import AWAITING, review_queue
 from ..schema import ATTACHMENTS_TAB, SECTIONS
 from ..services.review import (
+    ACTION_LABELS,
     REASON_REQUIRED,
     criterion_review_save,
     criterion_states,
@@ -101,7 +102,7 @@ def review_batch_view(request):
         return redirect(back)
     done = sum(1 for o in outcomes if o.ok)
     request.session[BATCH_REPORT] = {
-        "label": ApplicationStatus(request.POST["to"]).label, "done": done, "refused": len(outcomes) - done,
+        "label": ACTION_LABELS[request.POST["to"]], "done": done, "refused": len(outcomes) - done,
         "rows": [{"pk": o.pk, "name": o.name, "ok": o.ok, "message": o.message} for o in outcomes]}
     return redirect(back)
 
@@ -199,7 +200,7 @@ def review_decide(request, pk):
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect("pool:review-detail", pk=pk)
-    messages.success(request, f"已办理：{ApplicationStatus(posted['to']).label}（{application.enterprise_name}）。")
+    messages.success(request, f"已办理：{ACTION_LABELS[posted['to']]}（{application.enterprise_name}）。")
     return redirect(safe_next(request, reverse("pool:review-detail", args=[pk])))
 
 

@@ -28,7 +28,7 @@ def test_each_row_is_reported_with_what_happened(batch, county, rows):
     outcomes = review_batch(reviewer=county, application_ids=[good.pk, warned.pk, handled.pk, elsewhere.pk],
                             to=S.COUNTY_APPROVED)
     report = {o.pk: (o.ok, o.message) for o in outcomes}
-    assert report[good.pk] == (True, "已办理：县级审核通过")
+    assert report[good.pk] == (True, "已办理：审核通过")
     assert report[warned.pk][0] is False and "第 4 项" in report[warned.pk][1] and "须说明理由" in report[warned.pk][1]
     assert report[handled.pk] == (False, "该申报已被其他审核人员处理，当前状态：退回修改。")
     assert report[elsewhere.pk] == (False, "未找到该申报，或不在您的辖区内。")
@@ -56,7 +56,7 @@ def test_the_queue_page_shows_the_per_row_report(client, batch, county, rows):
     assert response.status_code == 302 and response["Location"] == back
     page = client.get(back).content.decode()
     report = page[page.index('id="batch-report"'):page.index("</section>", page.index('id="batch-report"'))]
-    assert "批量县级审核通过：成功 1 件，未办理 1 件" in report
+    assert "批量审核通过：成功 1 件，未办理 1 件" in report
     assert f'data-row="{good.pk}" class="row-ok"' in report
     assert f'data-row="{warned.pk}" class="row-refused"' in report and "须说明理由" in report
 

@@ -94,7 +94,7 @@ def test_two_sessions_recommending_beyond_the_quota_never_exceed_it(postgres, sh
         waiting = [advanced(batch, S.COUNTY_APPROVED) for _ in range(2)]
         service, target = application_recommend, S.RECOMMENDED
     people = [reviewer(level, "420000" if level == "province" else "420200") for _ in range(2)]
-    results = at_once(*[lambda a=a, p=p: service(application=a, reviewer=p) for a, p in zip(waiting, people)])
+    results = at_once(*[lambda a=a, p=p: service(application=a, reviewer=p) for a, p in zip(waiting, people, strict=True)])
     refusals = [r for r in results if isinstance(r, Exception)]
     assert len(refusals) == 1, results
     assert isinstance(refusals[0], ValidationError) and "名额已满（共 1 家，已推荐 1 家）" in refusals[0].messages[0]

@@ -17,7 +17,7 @@ from portal.models import User
 from portal.services.audit import audit
 
 from ...models import Application, ApplicationStatus
-from ...workflow import TransitionError
+from ...workflow import TRANSITIONS, TransitionError
 from .common import AlreadyHandled
 from .county import application_county_approve, application_county_reject, application_return
 from .criteria import approval_problems, criterion_review_save, criterion_states
@@ -36,7 +36,7 @@ from .upper import (
 S = ApplicationStatus
 
 __all__ = [
-    "AlreadyHandled", "QuotaStatus", "RowOutcome", "SERVICES", "application_admit", "application_city_reject",
+    "ACTION_LABELS", "AlreadyHandled", "QuotaStatus", "RowOutcome", "SERVICES", "application_admit", "application_city_reject",
     "application_county_approve", "application_county_reject", "application_province_recommend",
     "application_province_reject", "application_recommend", "application_return", "approval_problems",
     "city_code", "city_quota", "criterion_review_save", "criterion_states", "error_text", "province_quota",
@@ -69,6 +69,8 @@ SERVICES: dict[str, Callable] = {
     S.PROVINCE_REJECTED: _with_reason(application_province_reject),
     S.ADMITTED: _with_comment(application_admit),
 }
+#: The button label of each reviewer's step, by target status (what a person reads in reports and messages).
+ACTION_LABELS: dict[str, str] = {t.target: t.label for t in TRANSITIONS if t.target in SERVICES}
 #: Decisions that need a written reason (the same on every row of a batch action).
 REASON_REQUIRED = {S.RETURNED, S.REJECTED, S.CITY_REJECTED, S.PROVINCE_REJECTED}
 
@@ -122,7 +124,7 @@ def review_batch(*, reviewer: User, application_ids: Iterable, to: str, comment:
         raise ValidationError({"ids": "请至少选择一件申报。"})
     found = {a.pk: a for a in Application.objects.visible_to(reviewer).filter(pk__in=ids)
              .only("pk", "enterprise_name", "status", "region", "batch")}
-    label = S(to).label
+    label = ACTION_LABELS[to]
     outcomes = []
     for pk in ids:
         application = found.get(pk)
