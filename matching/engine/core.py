@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -87,20 +88,24 @@ class MatchingEngine:
                 col = vocab.get(token)
                 if col is not None:
                     tf[col] = tf.get(col, 0.0) + boost
-        terms = {col: cfg.w_text * (1.0 + np.log(n)) for col, n in tf.items()}
+        terms = {col: cfg.w_text * (1.0 + math.log(n)) for col, n in tf.items()}
         info = self.expander.expand(
             f"{demand.title or ''}。{demand.description or ''}", demand.ipc_hint or "",
             thesaurus_weight=cfg.thesaurus_weight, ipc_title_weight=cfg.ipc_title_weight,
         )
-        expansion = {vocab[t]: cfg.w_expansion * w for t, w in info.terms.items() if t in vocab}
-        expansion = {c: w for c, w in expansion.items() if c not in terms}
+        expansion = {}
+        for term, w in info.terms.items():
+            col = vocab.get(term)
+            if col is not None and col not in terms:
+                expansion[col] = cfg.w_expansion * w
         ipc = {
             self.ipc.keys[key]: w * (cfg.w_ipc_group if key[4:] else cfg.w_ipc_subclass)
             for key, w in info.ipc.items() if key in self.ipc.keys
         }
-        bound = float(sum(w * self._bound[c] for d in (terms, expansion) for c, w in d.items())) or 1.0
-        text_cols, text_w = _arrays(terms, bound)
-        exp_cols, exp_w = _arrays(expansion, bound)
+        text_cols, text_w = _arrays(terms, 1.0)
+        exp_cols, exp_w = _arrays(expansion, 1.0)
+        bound = float(text_w @ self._bound[text_cols] + exp_w @ self._bound[exp_cols]) or 1.0
+        text_w, exp_w = text_w / bound, exp_w / bound
         ipc_cols, ipc_w = _arrays(ipc, 1.0)
         probe_cols, probe_w = self._probe(text_cols, text_w, exp_cols, exp_w, ipc)
         return Query(demand, text_cols, text_w, exp_cols, exp_w, ipc_cols, ipc_w, probe_cols, probe_w, info, bound)
