@@ -81,6 +81,10 @@ class Application(models.Model):
             models.Index(fields=["region", "status"], name="application_region_status"),
             models.Index(fields=["batch", "status"], name="application_batch_status"),
             models.Index(fields=["batch", "-score"], name="application_batch_score"),
+            # The review queue: count and page a batch's submitted applications in submission order without
+            # reading the table (region and enterprise ride along for the scope filter).
+            models.Index(fields=["batch", "status", "submitted_at", "id"], include=["region", "enterprise"],
+                         condition=models.Q(current_revision__isnull=False), name="application_review_queue"),
         ]
 
     def __str__(self) -> str:
