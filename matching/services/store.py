@@ -9,6 +9,7 @@ Rows that did not change are not written, so re-running on unchanged data writes
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -167,7 +168,7 @@ def _apply(side, existing, scored, primary_rank, other_rank, primary_ids, others
     ranked = ["score", "rank", "patent_rank", "run", "updated_at"]
     Match.objects.bulk_update(rescored, [*ranked, "explanation"], batch_size=500)
     Match.objects.bulk_update(reranked, ranked, batch_size=500)
-    Match.objects.bulk_create(new, batch_size=1000)
+    _insert(new, now)
     result.created, result.updated, result.deleted = len(new), len(rescored) + len(reranked), len(deletes)
     result.new_pairs = [(m.demand_id, m.patent_id) for m in new]
     return result
@@ -181,6 +182,21 @@ def _desired(side, pair, row, primary_rank, other_rank, primary_ids, others, ful
         side.rank: primary_rank.get(pair) if in_primary else row[side.rank],
         side.other_rank: other_rank.get(pair) if in_other else row[side.other_rank],
     }
+
+
+def _insert(matches: list[Match], now) -> None:
+    """New rows in bulk; on PostgreSQL through COPY, which is many times faster than a multi-row INSERT of
+    JSON values quoted one by one (a full batch writes hundreds of thousands of rows)."""
+    if connection.vendor != "postgresql":
+        Match.objects.bulk_create(matches, batch_size=1000)
+        return
+    columns = ("demand_id", "patent_id", "score", "rank", "patent_rank", "explanation", "status", "run_id",
+               "created_at", "updated_at")
+    sql = f"COPY {Match._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for m in matches:
+            copy.write_row((m.demand_id, m.patent_id, m.score, m.rank, m.patent_rank, json.dumps(m.explanation),
+                            MatchStatus.SUGGESTED.value, m.run_id, now, now))
 
 
 def _chunks(values: Iterable, size: int = IN_CHUNK) -> Sequence[list]:
