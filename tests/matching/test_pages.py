@@ -105,3 +105,35 @@ def test_home_panels_show_demands_and_matches(client):
     client.force_login(supplier)
     page = client.get("/").content.decode()
     assert "与本单位专利匹配的需求" in page and "焊接机器人对不准焊缝" in page and "匹配需求" in page
+
+
+def test_every_matching_page_opens_for_the_roles_it_serves(client):
+    from datetime import date
+
+    from matching.models import Deal, MatchmakingEvent
+
+    enterprise, supplier = user_with_role("enterprise", "420202"), user_with_role("supplier", "420200")
+    city = user_with_role("city", "420200")
+    demand = DemandFactory(enterprise=enterprise.organisation)
+    patent = SupplyPatentFactory(supplier=supplier.organisation)
+    match = Match.objects.create(demand=demand, patent=patent, score=0.5, rank=1, status="deal")
+    deal = Deal.objects.create(match=match, mode="transfer", contract_amount=Decimal("1000"), signed_on=date(2025, 1, 1))
+    event = MatchmakingEvent.objects.create(title="对接会", industry_chain="铸造", held_on=date(2026, 5, 1), place="黄石",
+                                            organiser=city.organisation, region_id="420200")
+    pages = {
+        enterprise: [("matching:demand-edit", [demand.pk], "编辑技术需求"), ("matching:demand-import", [], "批量导入技术需求"),
+                     ("matching:match-detail", [match.pk], "为什么推荐"), ("matching:deal-received", [deal.pk], "更新到账金额")],
+        supplier: [("matching:my-patents", [], "我的专利"), ("matching:patent-edit", [patent.pk], "编辑专利"),
+                   ("matching:patent-create", [], "登记专利"), ("matching:patent-import", [], "批量导入专利"),
+                   ("matching:patent-detail", [patent.pk], "匹配的技术需求")],
+        city: [("matching:event-list", [], "对接活动"), ("matching:event-create", [], "新建对接活动"),
+               ("matching:event-detail", [event.pk], "受邀单位"), ("matching:runs", [], "开始全量匹配"),
+               ("matching:deal-list", [], "专利转化清单"), ("matching:demand-import", [], "需求企业")],
+    }
+    for user, urls in pages.items():
+        client.force_login(user)
+        for name, args, text in urls:
+            response = client.get(reverse(name, args=args))
+            assert response.status_code == 200 and text in response.content.decode(), name
+    template = client.get(reverse("matching:patent-import-template")).content.decode("utf-8-sig")
+    assert template.startswith("patent_id,application_no,patent_type,title,abstract,ipc_main")
