@@ -64,6 +64,7 @@ class MatchingEngine:
         self.by_probe = candidate_matrix(self.text, self.ipc, self.config.probe_postings)
         self._bound = self.text.term_bound(self.config)
         self._queries: dict[DemandDoc, Query] = {}
+        self._feedback: dict[DemandDoc, tuple[np.ndarray, np.ndarray]] = {}
         return self
 
     def _require_fit(self) -> None:
@@ -179,6 +180,9 @@ class MatchingEngine:
         scorer.set_feedback(self.text.weights, qidx, side, sum(parts.values()), self.text.multi_char)
         if scorer.feedback is not None:
             parts["feedback"] = scorer.components_feedback(qidx, side)
+            if len(self._feedback) + len(queries) > QUERY_CACHE:
+                self._feedback.clear()
+            self._feedback.update((q.demand, row) for q, row in zip(queries, scorer.feedback_rows, strict=True))
         return scorer, qidx, side, parts
 
     def _match_chunk(self, queries: Sequence[Query], k: int) -> list[list[Match]]:
@@ -212,8 +216,20 @@ class MatchingEngine:
         out.sort(key=lambda m: (-m.score, str(m.demand_id)))
         return [Match(m.demand_id, m.patent_id, m.score, r, m.explanation) for r, m in enumerate(out[:k], 1)]
 
+    def _feedback_scorer(self, queries: Sequence[Query]) -> ChunkScorer:
+        """A scorer whose queries carry their feedback words: kept from their own matching when this process
+        matched them since the last fit, otherwise from a first pass now."""
+        cfg = self.config
+        if cfg.prf_docs <= 0 or cfg.prf_weight <= 0:
+            return self._scorer(queries)
+        if all(q.demand in self._feedback for q in queries):
+            scorer = self._scorer(queries)
+            scorer.use_feedback([self._feedback[q.demand] for q in queries])
+            return scorer
+        return self._first_pass(queries)[0]
+
     def _patent_chunk(self, patent: PatentDoc, queries: Sequence[Query]) -> list[Match]:
-        scorer = self._first_pass(queries)[0]
+        scorer = self._feedback_scorer(queries)
         qidx = np.arange(len(queries))
         side = self._patent_side(patent, len(queries))
         parts = scorer.components(qidx, side)

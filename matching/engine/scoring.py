@@ -75,6 +75,7 @@ class ChunkScorer:
         self.demands = features.DemandArrays.build([q.demand for q in queries], chains)
         self.related = related
         self.feedback: sparse.csr_matrix | None = None
+        self.feedback_rows: list[tuple[np.ndarray, np.ndarray]] = []
 
     def candidates(self, by_probe: sparse.csr_matrix, limit: int) -> list[np.ndarray]:
         """Per query, the patent rows with the best probe scores (at most ``limit``), sorted by row."""
@@ -129,7 +130,12 @@ class ChunkScorer:
             c, v = c[best], v[best]
             cols.append(c)
             vals.append(cfg.prf_weight * v / v[0] / q.bound if len(v) else v)
-        self.feedback = rows_matrix(cols, vals, self.n_terms)
+        self.use_feedback(list(zip(cols, vals, strict=True)))
+
+    def use_feedback(self, rows: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Feedback columns and weights per query (computed here, or kept from an earlier pass)."""
+        self.feedback_rows = rows
+        self.feedback = rows_matrix([c for c, _ in rows], [v for _, v in rows], self.n_terms)
 
 
 def index_side(weights, ipc_matrix, arrays: features.PatentArrays, rows: np.ndarray) -> PatentSide:

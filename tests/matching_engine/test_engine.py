@@ -183,3 +183,11 @@ def test_weights_are_read_from_data(tmp_path):
     path.write_text('{"w_chian": 0.3}', encoding="utf-8")
     with pytest.raises(ValueError, match="w_chian"):
         EngineConfig.load(path)
+
+
+def test_demands_for_patent_is_the_same_with_or_without_an_earlier_batch(dev_patents, dev_demands, dev_engine,
+                                                                         dev_batch):
+    patent = next(p for p in dev_engine.patents if p.id == dev_batch[3][0].patent_id)
+    warm = dev_engine.demands_for_patent(patent, dev_demands, k=10)
+    cold = MatchingEngine().fit(dev_patents).demands_for_patent(patent, dev_demands, k=10)
+    assert [(m.demand_id, m.score) for m in warm] == [(m.demand_id, m.score) for m in cold]
