@@ -16,13 +16,12 @@ from portal.views.mixins import FilteredListView
 from ..filters import DemandFilter
 from ..forms import DemandForm, ImportForm
 from ..models import Demand, Match
-from ..services.demands import demand_close, demand_create, demand_update
+from ..services.demands import POSTING_ROLES, demand_close, demand_create, demand_update
 from ..services.follow_up import available_transitions
 from ..services.imports import DEMAND_COLUMNS, demand_import
 from .common import form_data, show_service_errors
 
 DEMAND_ROLES = ("enterprise", "county", "city", "province", "supplier", "admin")
-POSTING_ROLES = ("enterprise", "county", "city", "admin")
 
 
 class DemandListView(FilteredListView):
@@ -56,7 +55,7 @@ def demand_detail(request, pk):
     matches = list(_visible_matches(request.user, demand))
     for match in matches:
         match.buttons = available_transitions(request.user, match)
-    can_edit = request.user.role in POSTING_ROLES and request.user.role != "supplier"
+    can_edit = request.user.role in POSTING_ROLES
     return render(request, "matching/demand_detail.html", {"demand": demand, "matches": matches,
                                                            "can_edit": can_edit})
 
