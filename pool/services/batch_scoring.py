@@ -18,7 +18,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -61,10 +61,12 @@ def _read_chunks(queryset, context: ScoringContext, chunk_size: int):
         yield [(pk, revision_id, text, hits.get(uscc, []), known.get(pk)) for pk, uscc, revision_id, text in rows]
 
 
-def evaluate_chunk(chunk: list[tuple], context: ScoringContext | None = None) -> tuple[int, list[tuple]]:
-    """Pure: the evaluation rows (in ``COLUMNS`` order, results as JSON text) of the changed applications."""
+def evaluate_chunk(chunk: list[tuple], context: ScoringContext | None = None
+                   ) -> tuple[int, list[tuple], set[int]]:
+    """Pure: the evaluation rows (in ``COLUMNS`` order, results as JSON text) of the changed applications, and
+    which of them are evaluated for the first time under this criteria set."""
     context = context or _worker_context
-    now, out = timezone.now(), []
+    now, out, fresh = timezone.now(), [], set()
     for pk, revision_id, text, hits, known in chunk:
         digest = input_hash(text, hits, context)
         if digest == known:
@@ -73,30 +75,55 @@ def evaluate_chunk(chunk: list[tuple], context: ScoringContext | None = None) ->
         results = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
         out.append((pk, revision_id, context.criteria_set_id, result.criteria_set_version, result.verdict,
                     result.score, results, digest, context.on, now))
-    return len(chunk), out
+        if known is None:
+            fresh.add(pk)
+    return len(chunk), out, fresh
 
 
-def _write_postgresql(rows: list[tuple]) -> None:
-    columns = ", ".join(COLUMNS)
+def _copy(cursor, table: str, rows: list[tuple]) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _upsert_through_stage(cursor, rows: list[tuple]) -> None:
+    columns, evaluation = ", ".join(COLUMNS), Evaluation._meta.db_table
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in ("application_id", "criteria_set_id"))
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ON COMMIT DELETE ROWS AS "
+                   f"SELECT {columns} FROM {evaluation} WITH NO DATA")
+    # Emptied here too: inside an enclosing transaction (a test, a caller's atomic block) rows would otherwise
+    # survive from the previous chunk.
+    cursor.execute(f"TRUNCATE {STAGE}")
+    _copy(cursor, STAGE, rows)
+    cursor.execute(f"INSERT INTO {evaluation} ({columns}) SELECT {columns} FROM {STAGE} "
+                   f"ON CONFLICT (application_id, criteria_set_id) DO UPDATE SET {updates}")
+
+
+def _write_postgresql(rows: list[tuple], fresh: set[int]) -> None:
+    """First evaluations are copied straight into the table; re-evaluations go through a staging table and
+    one upsert. If another run inserted some of the "first" ones meanwhile, the chunk takes the upsert path."""
+    from psycopg import IntegrityError as CopyIntegrityError  # COPY errors reach us unwrapped by Django
+
+    new = [row for row in rows if row[0] in fresh]
+    changed = [row for row in rows if row[0] not in fresh]
     app, evaluation = Application._meta.db_table, Evaluation._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ON COMMIT DELETE ROWS AS "
-                       f"SELECT {columns} FROM {evaluation} WITH NO DATA")
-        # Emptied here too: inside an enclosing transaction (a test, a caller's atomic block) rows would
-        # otherwise survive from the previous chunk.
-        cursor.execute(f"TRUNCATE {STAGE}")
-        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(f"INSERT INTO {evaluation} ({columns}) SELECT {columns} FROM {STAGE} "
-                       f"ON CONFLICT (application_id, criteria_set_id) DO UPDATE SET {updates}")
-        cursor.execute(f"UPDATE {app} SET verdict = s.verdict, score = s.score, criteria_set_id = s.criteria_set_id, "
-                       f"criteria_set_version = s.criteria_set_version, evaluated_at = s.evaluated_at "
-                       f"FROM {STAGE} AS s WHERE {app}.id = s.application_id")
+        if new:
+            try:
+                with transaction.atomic():
+                    _copy(cursor, evaluation, new)
+            except (IntegrityError, CopyIntegrityError):
+                changed += new
+        if changed:
+            _upsert_through_stage(cursor, changed)
+        cursor.execute(
+            f"UPDATE {app} SET verdict = ev.verdict, score = ev.score, criteria_set_id = ev.criteria_set_id, "
+            f"criteria_set_version = ev.criteria_set_version, evaluated_at = ev.evaluated_at "
+            f"FROM {evaluation} AS ev WHERE ev.application_id = {app}.id AND ev.criteria_set_id = %s "
+            f"AND {app}.id = ANY(%s)", [rows[0][2], [row[0] for row in rows]])
 
 
-def _write_generic(rows: list[tuple]) -> None:
+def _write_generic(rows: list[tuple], fresh: set[int]) -> None:
     objects = [Evaluation(**dict(zip(COLUMNS, row, strict=True)) | {"results": json.loads(row[6])}) for row in rows]
     Evaluation.objects.bulk_create(objects, update_conflicts=True, unique_fields=["application", "criteria_set"],
                                    update_fields=EVALUATION_FIELDS)
@@ -110,11 +137,13 @@ def _write_generic(rows: list[tuple]) -> None:
             f"AND {app}.id IN ({placeholders})", [rows[0][2], *(row[0] for row in rows)])
 
 
-def write_rows(rows: list[tuple]) -> None:
+def write_rows(rows: list[tuple], fresh: set[int] = frozenset()) -> None:
+    """Store evaluation rows (``COLUMNS`` order) and copy them onto the queue columns; ``fresh`` are the
+    applications that had no evaluation under this criteria set yet."""
     if not rows:
         return
     with transaction.atomic():
-        (_write_postgresql if connection.vendor == "postgresql" else _write_generic)(rows)
+        (_write_postgresql if connection.vendor == "postgresql" else _write_generic)(rows, set(fresh))
 
 
 def _set_worker_context(context: ScoringContext) -> None:
@@ -149,8 +178,8 @@ def batch_score(*, batch: Batch, job_id: int | None = None, chunk_size: int = CH
     if job_id:
         job_start(job_id=job_id, total=total)
     done = written = 0
-    for count, rows in _evaluated(_read_chunks(queryset, context, chunk_size), context, workers):
-        write_rows(rows)
+    for count, rows, fresh in _evaluated(_read_chunks(queryset, context, chunk_size), context, workers):
+        write_rows(rows, fresh)
         done, written = done + count, written + len(rows)
         if job_id:
             job_progress(job_id=job_id, done=done, message=f"已评分 {done} / {total} 件，更新 {written} 件")

@@ -198,3 +198,17 @@ def test_scoring_runs_on_a_real_worker(celery_worker, batch):
         time.sleep(0.5)
     assert (job.status, job.done, job.total) == ("done", 8, 8)
     assert Evaluation.objects.filter(application__batch=batch).count() == 8
+
+
+def test_first_evaluations_written_meanwhile_by_another_run_are_upserted(batch):
+    from pool.services.batch_scoring import _read_chunks, evaluate_chunk, scorable, write_rows
+    from pool.services.scoring import ScoringContext
+
+    generate_applications(batch=batch, count=4)
+    context = ScoringContext.for_batch(batch)
+    chunk = next(_read_chunks(scorable(batch), context, 10))  # read before the other run stored anything
+    batch_score(batch=batch)
+    count, rows, fresh = evaluate_chunk(chunk, context)
+    assert (count, len(rows), len(fresh)) == (4, 4, 4)
+    write_rows(rows, fresh)
+    assert Evaluation.objects.filter(application__batch=batch).count() == 4
