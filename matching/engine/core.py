@@ -141,19 +141,26 @@ class MatchingEngine:
         return out
 
     def _run_chunks(self, demands: list[DemandDoc], tasks: list[tuple[int, int, int]]):
+        """Chunk results in order. With n workers this process takes every n-th chunk itself and n − 1 forked
+        processes the others: only their share crosses a pipe, and no core waits on the collector."""
         workers = self._workers(len(tasks))
         if workers <= 1:
-            for start, stop, k in tasks:
-                yield self._match_chunk([self.build_query(d) for d in demands[start:stop]], k)
+            for task in tasks:
+                yield self._local_chunk(demands, task)
             return
         global _FORKED
         _FORKED = (self, demands)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for rows in pool.imap(_forked_chunk, tasks):
-                    yield _rebuild(rows)
+            with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                forked = pool.imap(_forked_chunk, [t for i, t in enumerate(tasks) if i % workers])
+                for i, task in enumerate(tasks):
+                    yield _rebuild(next(forked)) if i % workers else self._local_chunk(demands, task)
         finally:
             _FORKED = None
+
+    def _local_chunk(self, demands: list[DemandDoc], task: tuple[int, int, int]) -> list[list[Match]]:
+        start, stop, k = task
+        return self._match_chunk([self.build_query(d) for d in demands[start:stop]], k)
 
     def _workers(self, n_tasks: int) -> int:
         wanted = self.config.workers or os.cpu_count() or 1
