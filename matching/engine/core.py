@@ -62,7 +62,8 @@ class MatchingEngine:
         self.arrays = features.PatentArrays.build(patents, self.chains)
         self.related = features.related_matrix(self.chains, self.expander.related_chains)
         self.by_probe = candidate_matrix(self.text, self.ipc, self.config.probe_postings)
-        self._bound = self.text.term_bound(self.config)
+        self._bound_list = self.text.term_bound(self.config).tolist()
+        self._idf_list = self.text.idf.tolist()
         self._queries: dict[DemandDoc, Query] = {}
         self._feedback: dict[DemandDoc, tuple[np.ndarray, np.ndarray]] = {}
         return self
@@ -103,23 +104,22 @@ class MatchingEngine:
             self.ipc.keys[key]: w * (cfg.w_ipc_group if key[4:] else cfg.w_ipc_subclass)
             for key, w in info.ipc.items() if key in self.ipc.keys
         }
-        text_cols, text_w = _arrays(terms, 1.0)
-        exp_cols, exp_w = _arrays(expansion, 1.0)
-        bound = float(text_w @ self._bound[text_cols] + exp_w @ self._bound[exp_cols]) or 1.0
-        text_w, exp_w = text_w / bound, exp_w / bound
-        ipc_cols, ipc_w = _arrays(ipc, 1.0)
-        probe_cols, probe_w = self._probe(text_cols, text_w, exp_cols, exp_w, ipc)
-        return Query(demand, text_cols, text_w, exp_cols, exp_w, ipc_cols, ipc_w, probe_cols, probe_w, info, bound)
+        # small per-demand sizes: plain Python here is several times cheaper than numpy calls
+        bound = sum(w * self._bound_list[c] for d in (terms, expansion) for c, w in d.items()) or 1.0
+        text_items = [(c, w / bound) for c, w in sorted(terms.items())]
+        exp_items = [(c, w / bound) for c, w in sorted(expansion.items())]
+        ipc_items = sorted(ipc.items())
+        probe = self._probe(text_items + exp_items, ipc_items)
+        return Query(demand, *_pair_arrays(text_items), *_pair_arrays(exp_items), *_pair_arrays(ipc_items),
+                     *_pair_arrays(probe), info, float(bound))
 
-    def _probe(self, text_cols, text_w, exp_cols, exp_w, ipc: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    def _probe(self, weighted: list[tuple[int, float]], ipc_items: list[tuple[int, float]]) -> list:
         """The strongest words of the query (weight × idf) and its IPC main groups find the candidates; every
         part then scores them. Subclasses do not search: one holds a large share of the catalogue."""
-        cols = np.concatenate([text_cols, exp_cols])
-        w = np.concatenate([text_w, exp_w])
-        keep = np.lexsort((cols, -(w * self.text.idf[cols])))[: self.config.probe_terms] if len(cols) else cols
-        groups = {c + len(self.text.terms): w for c, w in ipc.items() if self.ipc.key_names[c][4:]}
-        return (np.concatenate([cols[keep], np.fromiter(groups, dtype=np.int64, count=len(groups))]),
-                np.concatenate([w[keep], np.fromiter(groups.values(), dtype=np.float64, count=len(groups))]))
+        idf = self._idf_list
+        strongest = sorted(weighted, key=lambda cw: (-cw[1] * idf[cw[0]], cw[0]))[: self.config.probe_terms]
+        offset = len(self.text.terms)
+        return strongest + [(c + offset, w) for c, w in ipc_items if self.ipc.key_names[c][4:]]
 
     # ------------------------------------------------------------------ matching
     def match(
@@ -266,8 +266,5 @@ def _take_side(side: PatentSide, idx: np.ndarray) -> PatentSide:
     return PatentSide(side.rows[idx], side.weights[idx], side.ipc[idx], side.arrays.take(idx))
 
 
-def _arrays(weights: dict[int, float], bound: float) -> tuple[np.ndarray, np.ndarray]:
-    cols = np.fromiter(weights.keys(), dtype=np.int64, count=len(weights))
-    vals = np.fromiter(weights.values(), dtype=np.float64, count=len(weights)) / bound
-    order = np.argsort(cols)
-    return cols[order], vals[order]
+def _pair_arrays(items: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    return (np.array([c for c, _ in items], dtype=np.int64), np.array([w for _, w in items], dtype=np.float64))
