@@ -33,9 +33,11 @@ class EngineConfig:
     title_boost: int = 2  # title terms counted this many times
     min_df: int = 1
     max_df_ratio: float = 0.2  # terms in more of the catalogue than this carry no signal (and cost time)
+    max_df_floor: int = 10  # ... but a small catalogue keeps every term found in up to this many patents
     # vocabulary bridging
     thesaurus_weight: float = 0.6
     ipc_title_weight: float = 0.3
+    thesaurus_ipc_weight: float = 0.5  # an IPC code inferred from the wording, relative to one the user gave
     prf_docs: int = 3
     prf_terms: int = 20
     prf_weight: float = 0.3

@@ -94,6 +94,7 @@ class MatchingEngine:
         info = self.expander.expand(
             f"{demand.title or ''}。{demand.description or ''}", demand.ipc_hint or "",
             thesaurus_weight=cfg.thesaurus_weight, ipc_title_weight=cfg.ipc_title_weight,
+            thesaurus_ipc_weight=cfg.thesaurus_ipc_weight,
         )
         expansion = {}
         for term, w in info.terms.items():

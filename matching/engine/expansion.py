@@ -106,7 +106,10 @@ class Expander:
                     found[n] = first
         return found
 
-    def expand(self, text: str, ipc_hint: str, *, thesaurus_weight: float, ipc_title_weight: float) -> Expansion:
+    def expand(self, text: str, ipc_hint: str, *, thesaurus_weight: float, ipc_title_weight: float,
+               thesaurus_ipc_weight: float = 0.5) -> Expansion:
+        """Vocabulary and IPC keys for a demand. An IPC code the user gave counts fully; one the thesaurus
+        infers from the wording counts ``thesaurus_ipc_weight``."""
         out = Expansion()
         for key in ipc_hint_codes(ipc_hint):
             out.add_ipc(key, 1.0, ipc_hint)
@@ -114,7 +117,7 @@ class Expander:
             for token in self.entry_tokens[n]:
                 out.add_term(token, thesaurus_weight, hit)
             for key in self.entries[n].ipc:
-                out.add_ipc(key, 0.5, hit)
+                out.add_ipc(key, thesaurus_ipc_weight, hit)
         for key in list(out.ipc):
             for token in self.ipc_titles.get(key, ()):
                 out.add_term(token, ipc_title_weight * out.ipc[key], f"IPC {key}")

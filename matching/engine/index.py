@@ -52,7 +52,7 @@ class TextIndex:
         df = np.bincount(p_tid, minlength=len(all_terms))
         self.doc_len = np.bincount(row, weights=boost, minlength=n).astype(np.float64)
         self.avgdl = float(self.doc_len.mean()) if n and self.doc_len.sum() else 1.0
-        max_df = max(cfg.max_df_ratio * n, 10)
+        max_df = max(cfg.max_df_ratio * n, cfg.max_df_floor)
         names = np.array(list(all_terms), dtype=object)
         keep_tid = np.flatnonzero((df >= cfg.min_df) & (df <= max_df))
         keep_tid = keep_tid[np.argsort(names[keep_tid].astype(str), kind="stable")] if len(keep_tid) else keep_tid
