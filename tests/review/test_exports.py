@@ -13,7 +13,7 @@ from pool.services.review import application_recommend
 from portal import exports as portal_exports
 from portal.models import AuditEntry, Job
 from portal.models.jobs import JobStatus
-from tests.review.helpers import advanced
+from tests.review.helpers import advanced, reviewer
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
@@ -94,3 +94,20 @@ def test_a_large_export_runs_in_celery_with_progress_and_a_download(client, batc
     workbook = _workbook(client.get(reverse("portal:job-download", args=[job.pk])))
     assert workbook.sheetnames == ["汇总", "黄石港区", "西塞山区"]
     assert AuditEntry.objects.get(action="export.created").data["job"] == job.pk
+
+
+def test_the_queue_export_shows_the_same_tie_breakers_as_the_ranking(client, batch, county):
+    from pool.queues import ranked_list
+    from tests.review.helpers import submitted
+
+    def half_used(data):
+        data["patents"][1]["used_in_product"] = False
+
+    application = submitted(batch, change=half_used, name="港区戊企业")
+    client.force_login(county)
+    sheet = _workbook(client.get(reverse("pool:review-export"), {"status": "submitted"})).active
+    row = next(sheet.iter_rows(min_row=2, values_only=True))
+    assert row[1] == "港区戊企业" and (row[6], row[7]) == (0.5, 0.1125)
+    Application.objects.filter(pk=application.pk).update(status=S.COUNTY_APPROVED)
+    ranked = ranked_list(user=reviewer("city", "420200")).get(pk=application.pk)
+    assert (ranked.rank_rate, ranked.rank_intensity) == (row[6], row[7])

@@ -1,0 +1,100 @@
+#!/usr/bin/env python
+"""Speed and memory of the review's Excel exports on PostgreSQL with 100,000 generated applications.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> python bench/export.py
+    DATABASE_URL=… python bench/export.py --applications 100000
+
+The batch of ``bench/review_list.py`` is reused (or generated and scored once). Each export is written by the
+exporter class itself — what the Celery task ``portal.run_export`` runs for a list over 2,000 rows — in a
+process of its own, so its peak memory (RSS) is its own:
+
+* ``queue_all`` — the province's whole queue (every submitted application of the batch, one sheet);
+* ``recommendation_province`` / ``recommendation_city`` — the ranked recommendation list (summary sheet + one
+  sheet per county) of the province and of the busiest city.
+
+Figures per export: rows, wall seconds and rows/s, the process's CPU seconds and rows per CPU second (what a
+busy machine distorts less), peak RSS (MB), file size. Targets: ≥ 5,000 rows/s, ≤ 300 MB. The database reads
+ahead on a helper connection while the file is written, so the database's time overlaps the writing.
+The last line is one JSON object of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-used-anywhere-else-0123456789")
+from _setup import cpu_seconds, peak_rss_mb, prepare_database, require_postgresql, setup_django  # noqa: E402
+
+EXPORTERS = {
+    "queue_all": ("pool.exports.ReviewQueueExporter", "province", {"status": ""}),
+    "recommendation_province": ("pool.exports.RecommendationListExporter", "province", {}),
+    "recommendation_city": ("pool.exports.RecommendationListExporter", "city", {}),
+}
+
+
+def child(name: str, batch_id: int, region: str) -> None:
+    """Write one export and print its figures (run in a process of its own)."""
+    setup_django()
+    from importlib import import_module
+
+    from review_list import reviewer
+
+    path, role, params = EXPORTERS[name]
+    module, _, cls = path.rpartition(".")
+    user = reviewer(role, region)
+    exporter = getattr(import_module(module), cls)(user=user, params={**params, "batch": str(batch_id)})
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / exporter.full_filename()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
+        rows = exporter.write(target)
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+        size = target.stat().st_size
+    print(json.dumps({"rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds),
+                      "cpu_seconds": round(cpu, 2), "rows_per_cpu_s": round(rows / cpu),
+                      "peak_rss_mb": peak_rss_mb(), "file_mb": round(size / 2**20, 1)}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--batch", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--region", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    require_postgresql()
+    if args.child:
+        child(args.child, args.batch, args.region)
+        return
+    setup_django()
+    prepare_database()
+    from review_list import bench_batch, busiest_county
+
+    batch = bench_batch(args.applications)
+    county = busiest_county(batch)
+    regions = {"province": "420000", "city": county[:4] + "00"}
+    figures: dict = {"load_average": round(os.getloadavg()[0], 2)}
+    for name, (_, role, _) in EXPORTERS.items():
+        run = subprocess.run([sys.executable, __file__, "--child", name, "--batch", str(batch.pk),
+                              "--region", regions[role]], capture_output=True, text=True, check=True)
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        figures[name] = result
+        print(f"{name:24s} {result['rows']:7d} rows  {result['seconds']:6.1f} s  {result['rows_per_s']:6d} rows/s  "
+              f"(CPU {result['cpu_seconds']:5.1f} s, {result['rows_per_cpu_s']:6d} rows per CPU second)  "
+              f"peak {result['peak_rss_mb']:4d} MB  file {result['file_mb']} MB", flush=True)
+    figures["target_rows_per_s"], figures["target_peak_mb"] = 5000, 300
+    figures["within_targets"] = all(f["rows_per_s"] >= 5000 and f["peak_rss_mb"] <= 300
+                                    for k, f in figures.items() if isinstance(f, dict))
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
