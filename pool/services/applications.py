@@ -74,7 +74,7 @@ def application_open_draft(*, batch: Batch, user: User) -> tuple[Application, bo
     return application, True
 
 
-def _ensure_editable(application: Application, user: User) -> None:
+def ensure_editable(application: Application, user: User) -> None:
     if user.organisation_id != application.enterprise_id:
         raise TransitionError("只能修改本企业的申报。")
     if not application.is_editable:
@@ -95,7 +95,7 @@ def application_autosave(*, application: Application, user: User, post) -> Autos
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("batch__criteria_set",
                                                                               "enterprise").get(pk=application.pk)
-        _ensure_editable(application, user)
+        ensure_editable(application, user)
         application.data, sections = merge_posted(application.data, post)
         fields = _denormalise(application)
         result = scoring.precheck(application)

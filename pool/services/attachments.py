@@ -12,7 +12,7 @@ from portal.services.audit import audit
 
 from ..filetypes import validate_upload
 from ..models import Application, ApplicationRevision, Attachment
-from .applications import _ensure_editable
+from .applications import ensure_editable
 
 
 def _sha256(upload) -> str:
@@ -29,7 +29,7 @@ def attachment_upload(*, application: Application, user: User, upload, kind: str
     extension = validate_upload(upload)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        _ensure_editable(application, user)
+        ensure_editable(application, user)
         attachment = Attachment(application=application, kind=kind, original_name=(upload.name or "")[-255:],
                                 extension=extension, size=upload.size, sha256=_sha256(upload), uploaded_by=user)
         attachment.file.save(upload.name, upload, save=False)
@@ -55,7 +55,7 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
     """Remove a file from the draft; a file a submitted revision lists is only hidden, so reviewers keep it."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=attachment.application_id)
-        _ensure_editable(application, user)
+        ensure_editable(application, user)
         attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
         audit(actor=user, action="attachment.removed", target=application,
               data={"attachment": attachment.pk, "name": attachment.original_name})

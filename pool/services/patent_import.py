@@ -11,7 +11,7 @@ from portal.validators import normalise_patent_no
 
 from ..models import Application
 from ..patent_excel import read_patent_rows
-from .applications import _ensure_editable
+from .applications import ensure_editable
 
 REPLACE, APPEND = "replace", "append"
 
@@ -21,7 +21,7 @@ def patent_list_import(*, application: Application, user: User, content: bytes, 
     Any bad row raises ``PatentImportError`` listing every bad row, and the draft is left exactly as it was."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        _ensure_editable(application, user)
+        ensure_editable(application, user)
         current = [row for row in application.data.get("patents") or [] if isinstance(row, dict)]
         existing = [normalise_patent_no(str(r.get("application_no") or "")) for r in current] if mode == APPEND \
             else []
