@@ -60,7 +60,6 @@ class TextIndex:
         self.vocab = {t: i for i, t in enumerate(self.terms)}
         self.multi_char = np.array([len(t) > 1 for t in self.terms], dtype=bool)
         self.n_docs = n
-        self.pruned = frozenset(str(t) for t in names[df > max_df]) if len(df) else frozenset()
         kept_df = df[keep_tid].astype(np.float64)
         # Lucene's BM25 idf stays positive, so a common term never counts against a patent
         self.idf = np.log(1 + (n - kept_df + 0.5) / (kept_df + 0.5))

@@ -17,8 +17,6 @@ from .config import EngineConfig
 from .docs import DemandDoc
 from .expansion import Expansion
 
-TEXT_PARTS = ("text", "expansion", "feedback")
-
 
 @dataclass
 class Query:

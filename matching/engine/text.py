@@ -42,17 +42,16 @@ class Analyzer:
         self.stopwords = frozenset(read_lines(self.data_dir / "stopwords.txt"))
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
-        for word in self.domain_words():
-            self._tokenizer.add_word(word, freq=None)
+        for word, freq in self.domain_words():
+            self._tokenizer.add_word(word, freq=freq)
 
-    def domain_words(self) -> list[str]:
+    def domain_words(self) -> list[tuple[str, int | None]]:
+        """``word [frequency]`` lines; without a frequency jieba picks one that keeps the word whole."""
         words = []
         for line in read_lines(self.data_dir / "domain_dict.txt"):
-            words.append(line.split()[0])
+            parts = line.split()
+            words.append((parts[0], int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None))
         return words
-
-    def add_word(self, word: str) -> None:
-        self._tokenizer.add_word(word, freq=None)
 
     def segment(self, text: str) -> list[str]:
         """Every word of the text in order (no stop-word removal); used to find phrases."""
