@@ -93,6 +93,7 @@ def engine_for(patents, config: EngineConfig, cache: dict) -> MatchingEngine:
         engine = cache[key] = MatchingEngine(config).fit(patents)
     engine.config = config
     engine._queries = {}
+    engine._feedback = {}
     return engine
 
 

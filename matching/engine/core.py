@@ -39,6 +39,11 @@ def _rebuild(rows: list[list[tuple]]) -> list[list[Match]]:
 
 
 class MatchingEngine:
+    """供需匹配引擎: fit on the supply catalogue, then rank patents for demands (batch or one at a time) and
+    demands for a patent. Text relevance (BM25 over a pruned vocabulary) plus the bridged vocabulary of the
+    thesaurus, pseudo-relevance feedback, IPC overlap, industry chain, region, price and cooperation fit; the
+    weights come from ``matching/data/weights.json``."""
+
     def __init__(self, config: EngineConfig | None = None, analyzer: Analyzer | None = None):
         self.config = config or EngineConfig.load()
         self.analyzer = analyzer or default_analyzer()
