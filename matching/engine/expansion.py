@@ -29,7 +29,7 @@ class ThesaurusEntry:
     def hit(self, text: str) -> str | None:
         for parts in self.triggers:
             if all(p in text for p in parts):
-                return "".join(parts[:1])
+                return "、".join(parts)
         return None
 
     @classmethod
@@ -94,7 +94,7 @@ class Expander:
         return titles
 
     def hits(self, text: str) -> dict[int, str]:
-        """Entry number -> the trigger word that fired it (the first alternative that matches)."""
+        """Entry number -> the demand words that fired it (the first alternative that matches, ``、``-joined)."""
         found: dict[int, str] = {}
         present = {
             part for pos, ch in enumerate(text) if ch in self.by_char
@@ -103,7 +103,7 @@ class Expander:
         for first in sorted(present, key=lambda p: text.index(p)):
             for n, parts in self.by_part[first]:
                 if n not in found and all(p in text for p in parts[1:]):
-                    found[n] = first
+                    found[n] = "、".join(parts)
         return found
 
     def expand(self, text: str, ipc_hint: str, *, thesaurus_weight: float, ipc_title_weight: float,

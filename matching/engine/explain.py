@@ -59,10 +59,10 @@ def explain_pairs(
     for j, i in enumerate(qidx.tolist()):
         query = scorer.queries[i]
         components = {name: values[j] for name, values in part_lists.items()}
-        matched = tuple(t for t, _ in text.ranked(j)) if components["text"] > 0 else ()
+        matched = _shown(text.ranked(j)) if components["text"] > 0 else ()
         bridged = expansion.ranked(j) if components["expansion"] > 0 else []
         related = feedback.ranked(j) if components["feedback"] > 0 else []
-        expanded = tuple(t for t, _ in sorted(bridged + related, key=lambda tv: -tv[1])[:MAX_TERMS])
+        expanded = _shown(sorted(bridged + related, key=lambda tv: -tv[1]))
         shared = tuple(sorted(ipc.all_names(j), key=lambda k: (-len(k), k))) if components["ipc"] > 0 else ()
         key = (i, tuple(t for t, _ in bridged), tuple(t for t, _ in related[:5]), shared)
         if key not in bridge_cache:
@@ -70,6 +70,15 @@ def explain_pairs(
         notes = bridge_cache[key] + fixed.notes(query.demand, components)
         out.append(Explanation(matched, expanded, shared, components, notes))
     return out
+
+
+def _shown(ranked: list[tuple[str, float]]) -> tuple[str, ...]:
+    """Terms for a reader, strongest first: a part of a word already shown (玻璃 after 水玻璃) adds nothing."""
+    shown: list[str] = []
+    for term, _ in ranked:
+        if not any(term in longer for longer in shown):
+            shown.append(term)
+    return tuple(shown[:MAX_TERMS])
 
 
 def _bridge_notes(query: Query, bridged, related, shared) -> tuple[str, ...]:

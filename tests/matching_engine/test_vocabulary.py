@@ -6,7 +6,7 @@ from matching.engine.text import default_analyzer
 
 def test_a_trigger_with_plus_needs_every_part():
     entry = ThesaurusEntry.parse("铸件+裂|热裂 => 热裂 冷铁 @ B22C9/10")
-    assert entry.hit("铸件拐角老开裂") == "铸件"
+    assert entry.hit("铸件拐角老开裂") == "铸件、裂"
     assert entry.hit("汤圆开裂") is None
     assert entry.hit("有热裂") == "热裂"
     assert entry.ipc == ("B22C", "B22C9")
