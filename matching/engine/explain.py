@@ -62,7 +62,7 @@ def explain_pairs(
         matched = _shown(text.ranked(j)) if components["text"] > 0 else ()
         bridged = expansion.ranked(j) if components["expansion"] > 0 else []
         related = feedback.ranked(j) if components["feedback"] > 0 else []
-        expanded = _shown(sorted(bridged + related, key=lambda tv: -tv[1]))
+        expanded = _shown(sorted(bridged + related, key=lambda tv: -tv[1]), single=False)
         shared = tuple(sorted(ipc.all_names(j), key=lambda k: (-len(k), k))) if components["ipc"] > 0 else ()
         key = (i, tuple(t for t, _ in bridged), tuple(t for t, _ in related[:5]), shared)
         if key not in bridge_cache:
@@ -72,12 +72,11 @@ def explain_pairs(
     return out
 
 
-def _shown(ranked: list[tuple[str, float]]) -> tuple[str, ...]:
-    """Terms for a reader, strongest first: a part of a word already shown (玻璃 after 水玻璃) adds nothing."""
-    shown: list[str] = []
-    for term, _ in ranked:
-        if not any(term in longer for longer in shown):
-            shown.append(term)
+def _shown(ranked: list[tuple[str, float]], single: bool = True) -> tuple[str, ...]:
+    """Terms for a reader, strongest first, without the parts of a longer word in the list (玻璃 beside 水玻璃);
+    ``single=False`` also leaves out lone characters that segmentation split from a bridged word."""
+    terms = [t for t, _ in ranked if single or len(t) > 1]
+    shown = [t for t in terms if not any(t != other and t in other for other in terms)]
     return tuple(shown[:MAX_TERMS])
 
 
