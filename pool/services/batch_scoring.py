@@ -2,9 +2,11 @@
 
 The batch is read in chunks of ``chunk_size`` applications by primary key. Per chunk: one query for the facts
 (as stored JSON text), one for the enterprises' list hits, one for the hashes of the stored evaluations; rows
-whose input hash is unchanged are skipped; the rest are evaluated and written with one upsert of evaluations
-and one UPDATE of the queue columns (on PostgreSQL through COPY into a session-local staging table). Memory is
-bounded by a few chunks, whatever the size of the batch.
+whose input hash is unchanged are skipped; the rest are evaluated and written in one transaction per chunk —
+first evaluations by COPY straight into the table on PostgreSQL, re-evaluations by COPY into a session-local
+staging table and one upsert (``bulk_create`` with ``update_conflicts`` elsewhere) — then one UPDATE copies the
+verdicts and scores onto the applications' queue columns. Memory is bounded by a few chunks, whatever the size
+of the batch.
 
 ``workers`` > 1 evaluates chunks in that many forked processes while the main process reads and writes; the
 evaluation itself is pure (no database), so the workers never touch a connection.
