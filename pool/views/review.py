@@ -144,8 +144,10 @@ def _action_forms(actions, states, errors: dict, posted: dict) -> list[dict]:
             typed = (posted.get("section_comments") or {}) if again else {}
             form["sections"] = [{"key": key, "label": label, "value": typed.get(key, "")}
                                 for key, label in _return_sections()]
+            form["sections_typed"] = any(str(v).strip() for v in typed.values())
         forms.append(form)
-    return forms
+    # The step forward first (approve, recommend, admit), then return and reject.
+    return sorted(forms, key=lambda f: f["action"].style != "primary")
 
 
 def detail_context(request, application: Application, *, errors=None, posted=None) -> dict:

@@ -45,6 +45,7 @@ def county_returns(page, live_server) -> None:
     as_user(page, live_server, "demo_county")
     open_review(page, live_server)
     form = page.locator('form.decision[data-action="returned"]')
+    form.locator("summary").click()  # the per-section comments fold out
     form.locator("#section-rnd").fill("研发投入与专项审计报告金额不一致，请核实后修改")
     form.locator("#comment-returned").fill("请按分栏目意见修改")
     form.get_by_role("button", name="退回修改").click()
