@@ -99,7 +99,8 @@ class StableOrdering(django_filters.OrderingFilter):
 
 class ReviewQueueFilter(ReviewFilter):
     ordering = StableOrdering(
-        label="排序", empty_label="提交时间（先到先审）", fields=(("submitted_at", "submitted_at"), ("score", "score"), ("enterprise_name", "name")),
+        label="排序", empty_label="提交时间（先到先审）",
+        fields=(("submitted_at", "submitted_at"), ("score", "score"), ("enterprise_name", "name")),
         field_labels={"submitted_at": "提交时间", "score": "综合评分", "enterprise_name": "企业名称"})
 
     class Meta(ReviewFilter.Meta):
