@@ -159,18 +159,15 @@ def _apply(side, existing, scored, primary_rank, other_rank, primary_ids, others
             reranked.append(Match(pk=row["pk"], run=run, updated_at=now, **desired))
         if row["status"] != MatchStatus.SUGGESTED:
             result.kept += 1
-    new = [Match(demand_id=pair[0], patent_id=pair[1], score=scored[pair][0], explanation=scored[pair][1].to_dict(),
-                 rank=primary_rank.get(pair) if side is DEMAND_SIDE else other_rank.get(pair),
-                 patent_rank=other_rank.get(pair) if side is DEMAND_SIDE else primary_rank.get(pair), run=run)
+    demand_rank, patent_rank = (primary_rank, other_rank) if side is DEMAND_SIDE else (other_rank, primary_rank)
+    # New rows as plain tuples: building hundreds of thousands of model instances costs more than writing them.
+    new = [(pair[0], pair[1], scored[pair][0], demand_rank.get(pair), patent_rank.get(pair), scored[pair][1])
            for pair in (set(primary_rank) | set(other_rank)) - set(existing)]
-    for chunk in _chunks(deletes):
-        Match.objects.filter(pk__in=chunk, status=MatchStatus.SUGGESTED).delete()
-    ranked = ["score", "rank", "patent_rank", "run", "updated_at"]
-    Match.objects.bulk_update(rescored, [*ranked, "explanation"], batch_size=500)
-    Match.objects.bulk_update(reranked, ranked, batch_size=500)
-    _insert(new, now)
+    _delete(deletes)
+    _update(rescored, reranked, run, now)
+    _insert(new, run, now)
     result.created, result.updated, result.deleted = len(new), len(rescored) + len(reranked), len(deletes)
-    result.new_pairs = [(m.demand_id, m.patent_id) for m in new]
+    result.new_pairs = [(row[0], row[1]) for row in new]
     return result
 
 
@@ -184,19 +181,61 @@ def _desired(side, pair, row, primary_rank, other_rank, primary_ids, others, ful
     }
 
 
-def _insert(matches: list[Match], now) -> None:
-    """New rows in bulk; on PostgreSQL through COPY, which is many times faster than a multi-row INSERT of
-    JSON values quoted one by one (a full batch writes hundreds of thousands of rows)."""
+def _delete(pks: list[int]) -> None:
+    """Suggestions that fell out of every list. Only never-acted-on rows go, so no deal can hang on them; on
+    PostgreSQL one DELETE by id array instead of the ORM's collector, which loads every row first."""
     if connection.vendor != "postgresql":
-        Match.objects.bulk_create(matches, batch_size=1000)
+        for chunk in _chunks(pks):
+            Match.objects.filter(pk__in=chunk, status=MatchStatus.SUGGESTED).delete()
+        return
+    with connection.cursor() as cursor:
+        for chunk in _chunks(pks, 50_000):
+            cursor.execute(f"DELETE FROM {Match._meta.db_table} WHERE id = ANY(%s) AND status = %s",
+                           [chunk, MatchStatus.SUGGESTED.value])
+
+
+def _update(rescored: list[Match], reranked: list[Match], run, now) -> None:
+    """Changed rows in bulk; on PostgreSQL through a temporary table and one UPDATE … FROM, because Django's
+    bulk_update builds a CASE expression per row and slows down badly past a few thousand rows."""
+    if connection.vendor != "postgresql":
+        ranked = ["score", "rank", "patent_rank", "run", "updated_at"]
+        Match.objects.bulk_update(rescored, [*ranked, "explanation"], batch_size=500)
+        Match.objects.bulk_update(reranked, ranked, batch_size=500)
+        return
+    if not rescored and not reranked:
+        return
+    table = Match._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS matching_match_changes (id bigint PRIMARY KEY, "
+                       "score double precision, rank smallint, patent_rank smallint, explanation jsonb) "
+                       "ON COMMIT DELETE ROWS")
+        cursor.execute("TRUNCATE matching_match_changes")
+        with cursor.cursor.copy("COPY matching_match_changes FROM STDIN") as copy:
+            for m, explained in [(m, True) for m in rescored] + [(m, False) for m in reranked]:
+                copy.write_row((m.pk, m.score, m.rank, m.patent_rank, json.dumps(m.explanation) if explained
+                                else None))
+        cursor.execute(
+            f"UPDATE {table} AS m SET score = c.score, rank = c.rank, patent_rank = c.patent_rank, "
+            "explanation = COALESCE(c.explanation, m.explanation), run_id = %s, updated_at = %s "
+            "FROM matching_match_changes AS c WHERE m.id = c.id", [run.pk if run else None, now])
+
+
+def _insert(rows: list[tuple], run, now) -> None:
+    """New rows ``(demand, patent, score, rank, patent rank, explanation)`` in bulk; on PostgreSQL through COPY,
+    many times faster than a multi-row INSERT of JSON values quoted one by one."""
+    if connection.vendor != "postgresql":
+        Match.objects.bulk_create((Match(demand_id=d, patent_id=p, score=score, rank=rank, patent_rank=p_rank,
+                                         explanation=explanation.to_dict(), run=run)
+                                   for d, p, score, rank, p_rank, explanation in rows), batch_size=1000)
         return
     columns = ("demand_id", "patent_id", "score", "rank", "patent_rank", "explanation", "status", "run_id",
                "created_at", "updated_at")
     sql = f"COPY {Match._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    status, run_id = MatchStatus.SUGGESTED.value, run.pk if run else None
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for m in matches:
-            copy.write_row((m.demand_id, m.patent_id, m.score, m.rank, m.patent_rank, json.dumps(m.explanation),
-                            MatchStatus.SUGGESTED.value, m.run_id, now, now))
+        for d, p, score, rank, p_rank, explanation in rows:
+            copy.write_row((d, p, score, rank, p_rank, json.dumps(explanation.to_dict(), ensure_ascii=False),
+                            status, run_id, now, now))
 
 
 def _chunks(values: Iterable, size: int = IN_CHUNK) -> Sequence[list]:
