@@ -8,7 +8,8 @@ staging table and one upsert (``bulk_create`` with ``update_conflicts`` elsewher
 verdicts and scores onto the applications' queue columns. Memory is bounded by a few chunks, whatever the size
 of the batch.
 
-``workers`` > 1 evaluates chunks in that many forked processes while the main process reads and writes; the
+On PostgreSQL, outside a transaction, chunks are written by a background thread on a second connection while
+the next chunk is read and evaluated. ``workers`` > 1 also evaluates chunks in that many forked processes; the
 evaluation itself is pure (no database), so the workers never touch a connection.
 """
 
@@ -17,10 +18,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import date
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -171,6 +172,34 @@ def _evaluated(chunks, context: ScoringContext, workers: int):
             yield pending.popleft().result()
 
 
+class _Writer:
+    """Writes chunks on a connection of its own in a background thread, so the database stores one chunk while
+    the next is read and evaluated. Used only outside a transaction (a thread cannot see a caller's uncommitted
+    rows); otherwise chunks are written inline. At most one write waits behind the one under way."""
+
+    def __init__(self, threaded: bool):
+        self.pool = ThreadPoolExecutor(max_workers=1) if threaded else None
+        self.pending: deque = deque()
+
+    def write(self, rows: list[tuple], fresh: set[int]) -> None:
+        if self.pool is None:
+            write_rows(rows, fresh)
+            return
+        self.pending.append(self.pool.submit(write_rows, rows, fresh))
+        while len(self.pending) > 1:
+            self.pending.popleft().result()
+
+    def close(self) -> None:
+        if self.pool is None:
+            return
+        try:
+            while self.pending:
+                self.pending.popleft().result()
+        finally:
+            self.pool.submit(connections.close_all).result()
+            self.pool.shutdown()
+
+
 def batch_score(*, batch: Batch, job_id: int | None = None, chunk_size: int = CHUNK_SIZE,
                 on: date | None = None, workers: int = 1, progress=None) -> dict:
     """Re-score every submitted application of ``batch``; returns the counts (and is safe to repeat)."""
@@ -180,13 +209,17 @@ def batch_score(*, batch: Batch, job_id: int | None = None, chunk_size: int = CH
     if job_id:
         job_start(job_id=job_id, total=total)
     done = written = 0
-    for count, rows, fresh in _evaluated(_read_chunks(queryset, context, chunk_size), context, workers):
-        write_rows(rows, fresh)
-        done, written = done + count, written + len(rows)
-        if job_id:
-            job_progress(job_id=job_id, done=done, message=f"已评分 {done} / {total} 件，更新 {written} 件")
-        if progress:
-            progress(done, total)
+    writer = _Writer(threaded=connection.vendor == "postgresql" and not connection.in_atomic_block)
+    try:
+        for count, rows, fresh in _evaluated(_read_chunks(queryset, context, chunk_size), context, workers):
+            writer.write(rows, fresh)
+            done, written = done + count, written + len(rows)
+            if job_id:
+                job_progress(job_id=job_id, done=done, message=f"已评分 {done} / {total} 件，更新 {written} 件")
+            if progress:
+                progress(done, total)
+    finally:
+        writer.close()
     return {"batch": batch.pk, "total": total, "scored": done, "updated": written, "unchanged": done - written,
             "criteria_set": batch.criteria_set.code, "criteria_set_version": batch.criteria_set.version,
             "evaluated_on": context.on.isoformat()}
