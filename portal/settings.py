@@ -238,4 +238,8 @@ PORTAL_PROVINCE_CODE = os.environ.get("PORTAL_PROVINCE_CODE", "420000")
 
 # Lockout is per account, as the policy asks; offices share one outgoing IP, so locking by IP would lock a
 # whole bureau out because of one person's typos.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    # The review queue's covering index (INCLUDE columns) is a PostgreSQL feature; SQLite keeps the plain index.
+    "models.W040",
+]
