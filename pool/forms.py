@@ -6,6 +6,7 @@ from criteria.models import CriteriaSet
 from portal.models import Region
 
 from .models import AttachmentKind, Batch
+from .policy import ATTACHMENT_MAX_BYTES
 from .services.patent_import import APPEND, REPLACE
 
 
@@ -47,7 +48,7 @@ class CityQuotaForm(forms.Form):
 class AttachmentForm(forms.Form):
     prefix = "attachment"
     kind = forms.ChoiceField(label="材料类别", choices=AttachmentKind.choices)
-    file = forms.FileField(label="文件", help_text="PDF、JPG、PNG、Excel（xlsx）、Word（docx），单个不超过 20 MB")
+    file = forms.FileField(label="文件", help_text=f"PDF、JPG、PNG、Excel（xlsx）、Word（docx），单个不超过 {ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB")
 
 
 class PatentImportForm(forms.Form):

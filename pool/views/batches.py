@@ -47,8 +47,8 @@ class BatchListView(FilteredListView):
         context["can_manage"] = can_manage_batches(user)[0]
         if user.role == "enterprise":
             batches = list(context["object_list"])
-            mine = {a.batch_id: a for a in Application.objects.filter(enterprise_id=user.organisation_id,
-                                                                      batch__in=[b.pk for b in batches])}
+            mine = {a.batch_id: a for a in Application.objects.visible_to(user).filter(
+                batch__in=[b.pk for b in batches])}
             for batch in batches:
                 batch.my_application = mine.get(batch.pk)
             context["object_list"] = batches
