@@ -64,6 +64,10 @@ class EvaluationResult:
             counts[result.outcome] += 1
         return counts
 
+    def rank_keys(self) -> tuple[float | None, float | None]:
+        """The ranking's tie-breakers: (industrialisation rate, R&D intensity), see ``rank_keys``."""
+        return rank_keys(r.evidence for r in self.results[RATE_CRITERION - 1:RND_CRITERION])
+
     def to_dict(self) -> dict:
         return {
             "criteria_set": {"code": self.criteria_set_code, "version": self.criteria_set_version},
@@ -75,6 +79,28 @@ class EvaluationResult:
             "results": [r.to_dict() for r in self.results],
             "score_terms": [t.to_dict() for t in self.score_terms],
         }
+
+
+#: The criteria whose evidence breaks ties in a ranking (the evaluators run in the standard's order).
+RATE_CRITERION, RND_CRITERION = 5, 6
+
+
+def _quotient(numerator, denominator) -> float | None:
+    try:
+        top, bottom = float(numerator), float(denominator)
+    except (TypeError, ValueError):
+        return None
+    return top / bottom if bottom else None
+
+
+def rank_keys(evidence) -> tuple[float | None, float | None]:
+    """(industrialisation rate, R&D intensity) from the evidence of criteria 5 and 6, in that order — the
+    quotients the evaluators compared, as floats for sorting; None where a figure is missing or the
+    denominator is zero. Takes live results or stored ones (``results[4:6]`` evidence dicts)."""
+    rate, rnd = (list(evidence) + [None, None])[:2]
+    rate, rnd = rate or {}, rnd or {}
+    return (_quotient(rate.get("used_in_products"), rate.get("counted_patents")),
+            _quotient(rnd.get("rnd_expense"), rnd.get("revenue")))
 
 
 _new = object.__new__

@@ -21,7 +21,7 @@ from portal.exports import DATE, PERCENT, Column, Exporter, iterate
 
 from .filters import ReviewFilter, ReviewQueueFilter
 from .models import ApplicationStatus, Verdict
-from .queues import default_batch, ranked_list, review_queue, tie_break_evidence, tie_break_ratios
+from .queues import default_batch, ranked_list, review_queue
 from .services.review.upper import CITY_PLACES
 
 STATUS_LABELS = dict(ApplicationStatus.choices)
@@ -136,16 +136,9 @@ class ReviewQueueExporter(_ReviewExporter):
     filterset_class = ReviewQueueFilter
     columns = _columns("序号")
 
-    fields = (*(f for f in ROW_FIELDS if f not in ("rank_rate", "rank_intensity")), "tie_evidence")
-
     def base(self):
         # The queue's own order unless the person sorted; the ranking's tie-breakers are shown as columns.
-        return review_queue(user=self.user).annotate(tie_evidence=tie_break_evidence())
-
-    def rows(self):
-        for row in super().rows():
-            row["rank_rate"], row["rank_intensity"] = tie_break_ratios(row.pop("tie_evidence"))
-            yield row
+        return review_queue(user=self.user)
 
 
 class RecommendationListExporter(_ReviewExporter):

@@ -18,6 +18,7 @@ from decimal import Decimal
 from importlib import import_module
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from celery import shared_task
 from django.conf import settings
@@ -26,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from .services.audit import audit
 from .services.jobs import job_create, job_fail, job_finish, job_progress, job_start
@@ -59,11 +61,13 @@ INTEGER = "#,##0"
 
 @dataclass
 class Sheet:
-    """A sheet being written: the worksheet and the row count, for the summary."""
+    """A sheet being written: the worksheet, the row count (for the summary) and, per column, the styled cell
+    that carries that column's number format (None for a plain column)."""
 
     worksheet: Any
     rows: int = 0
     totals: dict = field(default_factory=dict)
+    styled: list = field(default_factory=list)
 
 
 class Exporter:
@@ -115,8 +119,8 @@ class Exporter:
             name = self.group_of(obj) if grouped else self.title
             sheet = sheets.get(name)
             if sheet is None:
-                sheet = sheets[name] = Sheet(self._new_sheet(workbook, name, self.columns))
-            sheet.worksheet.append(self._row(sheet.worksheet, obj))
+                sheet = sheets[name] = self._new_sheet(workbook, name, self.columns)
+            sheet.worksheet.append(self._row(sheet, obj))
             sheet.rows += 1
             written += 1
             if progress and written % PROGRESS_EVERY == 0:
@@ -126,7 +130,9 @@ class Exporter:
         if summary is not None:
             self._fill_summary(summary, sheets)
         target.parent.mkdir(parents=True, exist_ok=True)
-        workbook.save(target)
+        # The fastest deflate level: it halves the time the save takes for a file about a third larger.
+        with ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
+            ExcelWriter(workbook, archive).save()
         if progress:
             progress(written % PROGRESS_EVERY)
         return written
@@ -137,7 +143,7 @@ class Exporter:
             worksheet.column_dimensions[get_column_letter(index)].width = column.width
         worksheet.freeze_panes = "A2"
         worksheet.append([self._header_cell(worksheet, c.header) for c in columns])
-        return worksheet
+        return Sheet(worksheet, styled=[_styled_cell(worksheet, c.number_format) for c in columns])
 
     @staticmethod
     def _sheet_title(workbook, name: str) -> str:
@@ -151,22 +157,41 @@ class Exporter:
     @staticmethod
     def _header_cell(worksheet, text: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(worksheet, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DCE6F2")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
         return cell
 
-    def _row(self, worksheet, obj) -> list:
+    def _row(self, sheet: Sheet, obj) -> list:
+        # The hot loop of every export (a 100,000-row file passes here 1.2 million times): text, the common
+        # case, is neutralised inline; anything else goes through ``_cell_value`` and, in a formatted column,
+        # into that column's styled cell.
         row = []
-        for column in self.columns:
-            value = _cell_value(column.value(obj))
-            if column.number_format and value is not None and not isinstance(value, str):
-                cell = WriteOnlyCell(worksheet, value=value)
-                cell.number_format = column.number_format
-                row.append(cell)
+        append = row.append
+        for value_of, cell in zip(self._getters, sheet.styled, strict=True):
+            value = value_of(obj)
+            kind = type(value)
+            if kind is str:
+                append("'" + value if value.startswith(FORMULA_TRIGGERS) else value)
+                continue
+            if value is None:
+                append(None)
+                continue
+            if kind not in NATIVE:
+                value = _cell_value(value)
+            if cell is None or isinstance(value, str):
+                append(neutralise(value))
+            elif cell is AS_DATE:
+                append(value.date() if isinstance(value, datetime) else value)
             else:
-                row.append(neutralise(value))
+                cell.value = value
+                append(cell)
         return row
+
+    @property
+    def _getters(self) -> list:
+        getters = self.__dict__.get("_column_getters")
+        if getters is None:
+            getters = self.__dict__["_column_getters"] = [column.value for column in self.columns]
+        return getters
 
     def _fill_summary(self, worksheet, sheets: dict[str, Sheet]) -> None:
         worksheet.freeze_panes = "A2"
@@ -177,9 +202,36 @@ class Exporter:
             worksheet.append([neutralise(_cell_value(v)) for v in row])
 
 
+#: A date column needs no styled cell: openpyxl gives a plain ``date`` the format ``DATE`` by itself.
+AS_DATE = object()
+
+
+def _styled_cell(worksheet, number_format: str | None):
+    """One cell per formatted column, given each row's value in turn: a write-only worksheet writes a row out
+    inside ``append``, so the cell is free again for the next row, and styling a fresh cell for each of
+    100,000 rows would cost more than writing it."""
+    if not number_format:
+        return None
+    if number_format == DATE:
+        return AS_DATE
+    cell = WriteOnlyCell(worksheet)
+    cell.number_format = number_format
+    return cell
+
+
+NATIVE = frozenset({str, int, float, Decimal, date, type(None)})
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
+HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
+
+
 def _cell_value(value: Any) -> Any:
+    if type(value) in NATIVE:
+        return value
     if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        # The default time zone, not the request's: a file written by the worker must read the same.
+        return value.astimezone(timezone.get_default_timezone()).replace(tzinfo=None) if timezone.is_aware(
+            value) else value
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (int, float, Decimal, date, str)) or value is None:

@@ -55,6 +55,10 @@ class Application(models.Model):
     industry_code = models.CharField("主营行业代码", max_length=10, blank=True)
     verdict = models.CharField("预审结论", max_length=12, choices=Verdict.choices, blank=True)
     score = models.DecimalField("综合评分", max_digits=5, decimal_places=2, null=True, blank=True)
+    # The ranking's tie-breakers, copied from the evaluation with the score so rankings and exports sort on
+    # plain columns instead of reading every stored evaluation.
+    rank_rate = models.FloatField("专利产业化率", null=True, blank=True)
+    rank_intensity = models.FloatField("研发投入占营业收入比例", null=True, blank=True)
     criteria_set = models.ForeignKey("criteria.CriteriaSet", verbose_name="评分所用标准", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     criteria_set_version = models.PositiveIntegerField("标准版本", null=True, blank=True)
@@ -179,6 +183,8 @@ class Evaluation(models.Model):
     criteria_set_version = models.PositiveIntegerField("标准版本")
     verdict = models.CharField("结论", max_length=12, choices=Verdict.choices)
     score = models.DecimalField("综合评分", max_digits=5, decimal_places=2)
+    rank_rate = models.FloatField("专利产业化率", null=True, blank=True)
+    rank_intensity = models.FloatField("研发投入占营业收入比例", null=True, blank=True)
     results = JSONField("逐项结果")
     input_hash = models.CharField("输入摘要", max_length=64)
     evaluated_on = models.DateField("评价基准日")

@@ -36,7 +36,10 @@ from .scoring import EVALUATION_FIELDS, ScoringContext, evaluate_data, hit_dicts
 CHUNK_SIZE = 2000
 STAGE = "pool_scoring_stage"
 COLUMNS = ("application_id", "revision_id", "criteria_set_id", "criteria_set_version", "verdict", "score",
-           "results", "input_hash", "evaluated_on", "evaluated_at")
+           "rank_rate", "rank_intensity", "results", "input_hash", "evaluated_on", "evaluated_at")
+RESULTS = COLUMNS.index("results")
+# What the applications' queue columns take from their evaluation.
+COPIED = ("verdict", "score", "rank_rate", "rank_intensity", "criteria_set_id", "criteria_set_version", "evaluated_at")
 _worker_context: ScoringContext | None = None
 
 
@@ -77,7 +80,7 @@ def evaluate_chunk(chunk: list[tuple], context: ScoringContext | None = None
         result = evaluate_data(json.loads(text), hits, context)
         results = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
         out.append((pk, revision_id, context.criteria_set_id, result.criteria_set_version, result.verdict,
-                    result.score, results, digest, context.on, now))
+                    result.score, *result.rank_keys(), results, digest, context.on, now))
         if known is None:
             fresh.add(pk)
     return len(chunk), out, fresh
@@ -102,6 +105,14 @@ def _upsert_through_stage(cursor, rows: list[tuple]) -> None:
                    f"ON CONFLICT (application_id, criteria_set_id) DO UPDATE SET {updates}")
 
 
+def _copy_onto_applications() -> str:
+    """UPDATE … FROM the evaluations of one criteria set (``%s``); the caller appends which applications."""
+    app, evaluation = Application._meta.db_table, Evaluation._meta.db_table
+    assignments = ", ".join(f"{column} = ev.{column}" for column in COPIED)
+    return (f"UPDATE {app} SET {assignments} FROM {evaluation} AS ev "
+            f"WHERE ev.application_id = {app}.id AND ev.criteria_set_id = %s")
+
+
 def _write_postgresql(rows: list[tuple], fresh: set[int]) -> None:
     """First evaluations are copied straight into the table; re-evaluations go through a staging table and
     one upsert. If another run inserted some of the "first" ones meanwhile, the chunk takes the upsert path."""
@@ -119,25 +130,19 @@ def _write_postgresql(rows: list[tuple], fresh: set[int]) -> None:
                 changed += new
         if changed:
             _upsert_through_stage(cursor, changed)
-        cursor.execute(
-            f"UPDATE {app} SET verdict = ev.verdict, score = ev.score, criteria_set_id = ev.criteria_set_id, "
-            f"criteria_set_version = ev.criteria_set_version, evaluated_at = ev.evaluated_at "
-            f"FROM {evaluation} AS ev WHERE ev.application_id = {app}.id AND ev.criteria_set_id = %s "
-            f"AND {app}.id = ANY(%s)", [rows[0][2], [row[0] for row in rows]])
+        cursor.execute(f"{_copy_onto_applications()} AND {app}.id = ANY(%s)", [rows[0][2], [row[0] for row in rows]])
 
 
 def _write_generic(rows: list[tuple], fresh: set[int]) -> None:
-    objects = [Evaluation(**dict(zip(COLUMNS, row, strict=True)) | {"results": json.loads(row[6])}) for row in rows]
+    objects = [Evaluation(**dict(zip(COLUMNS, row, strict=True)) | {"results": json.loads(row[RESULTS])})
+               for row in rows]
     Evaluation.objects.bulk_create(objects, update_conflicts=True, unique_fields=["application", "criteria_set"],
                                    update_fields=EVALUATION_FIELDS)
-    app, evaluation = Application._meta.db_table, Evaluation._meta.db_table
+    app = Application._meta.db_table
     placeholders = ",".join(["%s"] * len(rows))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {app} SET verdict = ev.verdict, score = ev.score, criteria_set_id = ev.criteria_set_id, "
-            f"criteria_set_version = ev.criteria_set_version, evaluated_at = ev.evaluated_at "
-            f"FROM {evaluation} AS ev WHERE ev.application_id = {app}.id AND ev.criteria_set_id = %s "
-            f"AND {app}.id IN ({placeholders})", [rows[0][2], *(row[0] for row in rows)])
+        cursor.execute(f"{_copy_onto_applications()} AND {app}.id IN ({placeholders})",
+                       [rows[0][2], *(row[0] for row in rows)])
 
 
 def write_rows(rows: list[tuple], fresh: set[int] = frozenset()) -> None:

@@ -23,7 +23,8 @@ from criteria.services import list_hits_for, reference_data, rules_for
 
 from ..models import Application, ApplicationRevision, Batch, Evaluation
 
-EVALUATION_FIELDS = ["revision", "criteria_set_version", "verdict", "score", "results", "input_hash",
+EVALUATION_FIELDS = ["revision", "criteria_set_version", "verdict", "score", "rank_rate", "rank_intensity", "results",
+                     "input_hash",
                      "evaluated_on", "evaluated_at"]
 
 
@@ -81,10 +82,11 @@ def apply_result(application: Application, result: EvaluationResult, criteria_se
     """Copy a result onto the application's denormalised columns; returns the fields changed."""
     application.verdict = result.verdict
     application.score = result.score
+    application.rank_rate, application.rank_intensity = result.rank_keys()
     application.criteria_set = criteria_set
     application.criteria_set_version = result.criteria_set_version
     application.evaluated_at = timezone.now()
-    return ["verdict", "score", "criteria_set", "criteria_set_version", "evaluated_at"]
+    return ["verdict", "score", "rank_rate", "rank_intensity", "criteria_set", "criteria_set_version", "evaluated_at"]
 
 
 def stored_text(model, pk: int) -> str:
@@ -99,9 +101,11 @@ def evaluation_store(*, application: Application, revision: ApplicationRevision,
     context = ScoringContext.for_batch(batch, on)
     hits = hits_of(application.uscc)
     result = evaluate_data(revision.data, hits, context)
+    rank_rate, rank_intensity = result.rank_keys()
     evaluation = Evaluation(
         application=application, revision=revision, criteria_set=batch.criteria_set,
         criteria_set_version=result.criteria_set_version, verdict=result.verdict, score=result.score,
+        rank_rate=rank_rate, rank_intensity=rank_intensity,
         results=result.to_dict(), input_hash=input_hash(stored_text(Application, application.pk), hits, context),
         evaluated_on=context.on, evaluated_at=timezone.now(),
     )

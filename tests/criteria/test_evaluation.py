@@ -11,7 +11,7 @@ from criteria.facts import ApplicationFacts
 from criteria.rules import RulesError, build_rules
 from criteria.services.shipped import read_criteria_set, shipped_criteria_set_files
 
-from .helpers import VARIANTS, criterion, facts, run
+from .helpers import VARIANTS, criterion, facts, patents, run
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -130,3 +130,13 @@ def test_unknown_parameter_values_are_refused():
     data["parameters"]["licence_kinds"] = ["exclusive", "handshake"]
     with pytest.raises(RulesError, match="handshake"):
         build_rules(code="x", version=1, parameters=data["parameters"], weights=data["weights"])
+
+
+def test_rank_keys_are_the_quotients_criteria_5_and_6_compared():
+    result = run(facts(patents=patents(2, 1), rnd={"rnd_expense": "1000000"}, identity={"revenue": "8000000"}))
+    assert result.rank_keys() == (2 / 3, 0.125)
+
+
+def test_rank_keys_are_empty_where_a_quotient_cannot_be_taken():
+    assert run(facts(patents=[], identity={"revenue": "0"})).rank_keys() == (None, None)
+    assert run(facts(rnd={"rnd_expense": None})).rank_keys()[1] is None

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from criteria.models import CriteriaSet
+from criteria.results import rank_keys
 from criteria.signals import criteria_set_published, lists_changed
 from pool.loadgen import generate_applications
 from pool.models import Application, Evaluation
@@ -50,6 +51,10 @@ def test_scoring_records_the_criteria_set_version_and_fills_the_queue_columns(ba
     for application in Application.objects.filter(batch=batch).select_related("current_revision"):
         evaluation = application.evaluations.get()
         assert (application.verdict, application.score) == (evaluation.verdict, evaluation.score)
+        assert (application.rank_rate, application.rank_intensity) == (evaluation.rank_rate,
+                                                                       evaluation.rank_intensity)
+        assert (evaluation.rank_rate, evaluation.rank_intensity) == rank_keys(
+            r["evidence"] for r in evaluation.results["results"][4:6])
         assert application.criteria_set_version == batch.criteria_set.version
         assert evaluation.revision_id == application.current_revision_id
         assert evaluation.results["criteria_set"] == {"code": "national-2024", "version": 1}
@@ -212,3 +217,21 @@ def test_first_evaluations_written_meanwhile_by_another_run_are_upserted(batch):
     assert (count, len(rows), len(fresh)) == (4, 4, 4)
     write_rows(rows, fresh)
     assert Evaluation.objects.filter(application__batch=batch).count() == 4
+
+
+def test_stored_evaluations_get_their_tie_breakers_back_when_migrating(batch):
+    """The migration that added the tie-breaker columns fills them from the stored evidence."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    generate_applications(batch=batch, count=6)
+    batch_score(batch=batch)
+    expected = sorted(Application.objects.filter(batch=batch).values_list("pk", "rank_rate", "rank_intensity"))
+    assert any(rate is not None for _, rate, _ in expected)
+    Application.objects.update(rank_rate=None, rank_intensity=None)
+    Evaluation.objects.update(rank_rate=None, rank_intensity=None)
+    import_module("pool.migrations.0004_rank_keys").backfill(apps, None)
+    assert sorted(Application.objects.filter(batch=batch).values_list("pk", "rank_rate", "rank_intensity")) == expected
+    assert sorted(Evaluation.objects.filter(application__batch=batch)
+                  .values_list("application_id", "rank_rate", "rank_intensity")) == expected

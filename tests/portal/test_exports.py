@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from portal.exports import MONEY, Column, Exporter, export_now, export_start, neutralise
+from portal.exports import DATE, MONEY, Column, Exporter, export_now, export_start, neutralise
 from portal.models import AuditEntry, Job
 from portal.models.jobs import JobStatus
 
@@ -50,6 +50,29 @@ def test_workbook_has_summary_and_one_sheet_per_group(user_with_role_city):
     assert sheet.freeze_panes == "A2"
     assert sheet["B2"].number_format == MONEY and sheet["B2"].value == Decimal("1234.5")
     assert [[c.value for c in r] for r in book["汇总"].iter_rows(min_row=2)] == [["黄石港区", 3], ["西塞山区", 2]]
+
+
+def test_every_row_keeps_its_own_formatted_value_and_dates_show_as_dates(user_with_role_city):
+    from datetime import UTC, date, datetime
+
+    class Dated(CountyExporter):
+        columns = [*CountyExporter.columns, Column("签约日期", lambda r: r.on, 12, DATE)]
+
+        def objects(self):
+            rows = super().objects()
+            for i, row in enumerate(rows):
+                # 16:30 UTC is the next day in 北京时间: the date shown is the local one.
+                row.on = date(2026, 3, i + 1) if i % 2 else datetime(2026, 3, i + 1, 16, 30, tzinfo=UTC)
+            return rows
+
+    path, _ = export_now(Dated(user=user_with_role_city, params={"n": 6}))
+    sheet = load_workbook(path)["黄石港区"]
+    amounts = [(c.value, c.number_format) for c in sheet["B"][1:]]
+    assert amounts == [(Decimal("1234.5") + i, MONEY) for i in (0, 2, 4)]
+    dates = [(c.value.date(), c.number_format) for c in sheet["C"][1:]]
+    assert dates == [(date(2026, 3, 2), DATE), (date(2026, 3, 4), DATE), (date(2026, 3, 6), DATE)]
+    plain_dates = [(c.value.date(), c.number_format) for c in load_workbook(path)["西塞山区"]["C"][1:]]
+    assert plain_dates == [(date(2026, 3, 2), DATE), (date(2026, 3, 4), DATE), (date(2026, 3, 6), DATE)]
 
 
 def test_injected_name_is_stored_as_text(user_with_role_city):
