@@ -13,8 +13,7 @@ process of its own, so its peak memory (RSS) is its own:
   sheet per county) of the province and of the busiest city.
 
 Figures per export: rows, wall seconds and rows/s, the process's CPU seconds and rows per CPU second (what a
-busy machine distorts less), peak RSS (MB), file size. Targets: ≥ 5,000 rows/s, ≤ 300 MB. The database reads
-ahead on a helper connection while the file is written, so the database's time overlaps the writing.
+busy machine distorts less), peak RSS (MB), file size. Targets: ≥ 5,000 rows/s, ≤ 300 MB.
 Each export runs ``--repeat`` times (3) and the median run is reported, with every run's rows/s beside it:
 a shared machine's pauses otherwise decide the figure of a one-second export.
 The last line is one JSON object of the figures.

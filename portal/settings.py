@@ -87,7 +87,11 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Server-side cursors (``.iterator()``: exports, batch scoring) are always read to the end; planned for
+        # the first 10 % (PostgreSQL's default) an export walks a whole batch in ranking order instead of
+        # sorting the few thousand rows it needs.
+        options["options"] = f"{options.get('options', '')} -c cursor_tuple_fraction=1".strip()
         if env_bool("DB_POOL", True):
             DATABASES["default"]["OPTIONS"]["pool"] = {
                 "min_size": 1,

@@ -105,3 +105,13 @@ def test_background_export_reports_progress_and_result(user_with_role_city, djan
 @pytest.fixture
 def user_with_role_city(make_user):
     return make_user("city")
+
+
+def test_server_side_cursors_are_planned_to_be_read_to_the_end(postgres):
+    """An export reads its cursor to the last row; planned for the first rows, the recommendation list walks the
+    whole batch in ranking order instead of sorting its few thousand rows (0.3 s more for a province)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone()[0] == "1"
