@@ -6,14 +6,18 @@ the catalogue (or the weights) change; a fingerprint of the matchable patents te
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
+import jieba
 from django.db.models import Count, Max
 
 from ..choices import CooperationMode, LegalStatus, OfferType
 from ..engine import DemandDoc, EngineConfig, MatchingEngine, PatentDoc
+from ..engine import text as text_module
 from ..engine.text import DATA_DIR
 from ..models import Demand, MatchingPolicy, SupplyPatent
 
@@ -25,12 +29,14 @@ _lock = threading.Lock()
 _cache: dict = {"key": None, "engine": None}
 
 
+@functools.cache
 def tokens_version() -> str:
-    """Changes whenever the engine's segmentation data change, so stored tokens are not reused stale."""
+    """Changes whenever segmentation can change — its dictionaries, its code, the jieba release — so stored
+    tokens are never reused stale. Read once per process: a deployment changes them, not a request."""
     digest = hashlib.sha1()
-    for name in ("domain_dict.txt", "stopwords.txt"):
-        path = DATA_DIR / name
+    for path in (DATA_DIR / "domain_dict.txt", DATA_DIR / "stopwords.txt", Path(text_module.__file__)):
         digest.update(path.read_bytes() if path.exists() else b"")
+    digest.update(jieba.__version__.encode())
     return digest.hexdigest()[:16]
 
 

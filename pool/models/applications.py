@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 from django.utils import timezone
 
 from portal.scoping import ScopedQuerySet
@@ -86,11 +85,8 @@ class Application(models.Model):
             models.Index(fields=["region", "status"], name="application_region_status"),
             models.Index(fields=["batch", "status"], name="application_batch_status"),
             models.Index(fields=["batch", "-score"], name="application_batch_score"),
-            # A ranked list's first pages: walk a batch in ranking order (``pool.queues.RANK_ORDER``) and stop
-            # after a page of the bureau's rows instead of sorting the batch.
-            models.Index(F("batch"), F("score").desc(nulls_last=True), F("rank_rate").desc(nulls_last=True),
-                         F("rank_intensity").desc(nulls_last=True), F("submitted_at").asc(nulls_last=True), F("id"),
-                         name="application_rank_order"),
+            # On PostgreSQL also ``application_rank_order`` (migration 0005), in ranking order with NULLS LAST,
+            # which SQLite cannot index.
             # The review queue: count and page a batch's submitted applications in submission order without
             # reading the table (region and enterprise ride along for the scope filter).
             models.Index(fields=["batch", "status", "submitted_at", "id"], include=["region", "enterprise"],

@@ -186,3 +186,18 @@ def test_demand_rows_with_bad_budget_or_mode_are_reported(enterprise_user):
                            upload=csv_upload(text, "demands.csv"), queue_matching=False)
     assert [(e.row, e.column) for e in report.errors] == [(2, "预算（元）"), (3, "合作方式")]
     assert Demand.objects.count() == 0
+
+
+def test_stored_tokens_are_stale_once_segmentation_changes(monkeypatch):
+    """Another jieba release segments differently: the version stamped on stored tokens changes with it."""
+    import jieba
+
+    from matching.services.engine import tokens_version
+
+    before = tokens_version()
+    tokens_version.cache_clear()
+    monkeypatch.setattr(jieba, "__version__", "0.0-other")
+    try:
+        assert tokens_version() != before
+    finally:
+        tokens_version.cache_clear()
