@@ -40,8 +40,8 @@ def test_plain_text_and_numbers_untouched():
     assert neutralise(-5) == -5
 
 
-def test_workbook_has_summary_and_one_sheet_per_group(user_with_role_city):
-    path, rows = export_now(CountyExporter(user=user_with_role_city, params={"n": 5}))
+def test_workbook_has_summary_and_one_sheet_per_group(city_user):
+    path, rows = export_now(CountyExporter(user=city_user, params={"n": 5}))
     book = load_workbook(path)
     assert rows == 5
     assert book.sheetnames == ["汇总", "黄石港区", "西塞山区"]
@@ -52,7 +52,7 @@ def test_workbook_has_summary_and_one_sheet_per_group(user_with_role_city):
     assert [[c.value for c in r] for r in book["汇总"].iter_rows(min_row=2)] == [["黄石港区", 3], ["西塞山区", 2]]
 
 
-def test_every_row_keeps_its_own_formatted_value_and_dates_show_as_dates(user_with_role_city):
+def test_every_row_keeps_its_own_formatted_value_and_dates_show_as_dates(city_user):
     from datetime import UTC, date, datetime
 
     class Dated(CountyExporter):
@@ -65,7 +65,7 @@ def test_every_row_keeps_its_own_formatted_value_and_dates_show_as_dates(user_wi
                 row.on = date(2026, 3, i + 1) if i % 2 else datetime(2026, 3, i + 1, 16, 30, tzinfo=UTC)
             return rows
 
-    path, _ = export_now(Dated(user=user_with_role_city, params={"n": 6}))
+    path, _ = export_now(Dated(user=city_user, params={"n": 6}))
     sheet = load_workbook(path)["黄石港区"]
     amounts = [(c.value, c.number_format) for c in sheet["B"][1:]]
     assert amounts == [(Decimal("1234.5") + i, MONEY) for i in (0, 2, 4)]
@@ -75,36 +75,31 @@ def test_every_row_keeps_its_own_formatted_value_and_dates_show_as_dates(user_wi
     assert plain_dates == [(date(2026, 3, 2), DATE), (date(2026, 3, 4), DATE), (date(2026, 3, 6), DATE)]
 
 
-def test_injected_name_is_stored_as_text(user_with_role_city):
+def test_injected_name_is_stored_as_text(city_user):
     class Evil(CountyExporter):
         def objects(self):
             return [Row("黄石港区", "=1+1", 1)]
 
-    path, _ = export_now(Evil(user=user_with_role_city))
+    path, _ = export_now(Evil(user=city_user))
     cell = load_workbook(path)["黄石港区"]["A2"]
     assert cell.value == "'=1+1" and cell.data_type == "s"
 
 
-def test_every_export_is_audited_with_filter_and_rows(user_with_role_city):
-    export_now(CountyExporter(user=user_with_role_city, params={"n": 4}))
+def test_every_export_is_audited_with_filter_and_rows(city_user):
+    export_now(CountyExporter(user=city_user, params={"n": 4}))
     entry = AuditEntry.objects.get(action="export.created")
-    assert entry.actor == user_with_role_city
+    assert entry.actor == city_user
     assert entry.data["rows"] == 4 and entry.data["filter"] == {"n": 4}
 
 
-def test_background_export_reports_progress_and_result(user_with_role_city, django_capture_on_commit_callbacks):
+def test_background_export_reports_progress_and_result(city_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = export_start(CountyExporter(user=user_with_role_city, params={"n": 2500}))
+        job = export_start(CountyExporter(user=city_user, params={"n": 2500}))
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.done == job.total == 2500
     assert job.result == {"rows": 2500}
     assert Path(job.result_file).name.endswith(".xlsx")
-    assert Job.objects.visible_to(user_with_role_city).filter(pk=job.pk).exists()
-
-
-@pytest.fixture
-def user_with_role_city(make_user):
-    return make_user("city")
+    assert Job.objects.visible_to(city_user).filter(pk=job.pk).exists()
 
 
 def test_server_side_cursors_are_planned_to_be_read_to_the_end(postgres):

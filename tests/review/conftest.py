@@ -1,6 +1,6 @@
 import pytest
 
-from tests.pool.conftest import _media, applicant, batch, shipped  # noqa: F401  (the pool app's fixtures)
+from tests.pool.conftest import _media, applicant, batch  # noqa: F401  (the pool app's fixtures)
 from tests.review.helpers import reviewer
 
 

@@ -63,8 +63,7 @@ def at_once(*calls) -> list:
     return results
 
 
-def test_two_reviewers_at_once_one_transition_and_a_clear_message(postgres, shipped, slow_decisions):
-    batch = _batch()
+def test_two_reviewers_at_once_one_transition_and_a_clear_message(postgres, batch, slow_decisions):
     application = submitted(batch)
     first, second = reviewer("county", "420202"), reviewer("county", "420202")
     results = at_once(
@@ -82,8 +81,7 @@ def test_two_reviewers_at_once_one_transition_and_a_clear_message(postgres, ship
 
 
 @pytest.mark.parametrize("level", ["province", "city"])
-def test_two_sessions_recommending_beyond_the_quota_never_exceed_it(postgres, shipped, slow_decisions, level):
-    batch = _batch()
+def test_two_sessions_recommending_beyond_the_quota_never_exceed_it(postgres, batch, slow_decisions, level):
     if level == "province":
         batch.province_quota = 1
         batch.save()
@@ -100,8 +98,3 @@ def test_two_sessions_recommending_beyond_the_quota_never_exceed_it(postgres, sh
     assert isinstance(refusals[0], ValidationError) and "名额已满（共 1 家，已推荐 1 家）" in refusals[0].messages[0]
     assert Application.objects.filter(status=target).count() == 1
 
-
-def _batch():
-    from tests.pool.helpers import make_batch
-
-    return make_batch()
