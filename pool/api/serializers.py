@@ -51,8 +51,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
     def get_data(self, application) -> dict:
         request = self.context.get("request")
-        own = request is not None and request.user.organisation_id == application.enterprise_id
-        if application.is_editable and own:
+        if request is not None and application.draft_visible_to(request.user):
             return application.data
         return application.current_revision.data if application.current_revision_id else {}
 

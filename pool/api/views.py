@@ -45,7 +45,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet):
         evaluation = selectors.latest_evaluation(application)
         if evaluation is not None:
             return Response(EvaluationSerializer(evaluation).data)
-        if application.is_editable and request.user.organisation_id == application.enterprise_id:
+        if application.draft_visible_to(request.user):
             result = scoring.precheck(application)
             return Response({"application": application.pk, "live": True, "criteria_set": None,
                              "criteria_set_code": result.criteria_set_code,

@@ -100,6 +100,11 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
+    def draft_visible_to(self, user) -> bool:
+        """Whether ``user`` may read the working draft (its data and live pre-check): only the enterprise, and only
+        while it is editable. Reviewers of the region read submitted revisions, never an unsubmitted draft."""
+        return self.is_editable and user.organisation_id == self.enterprise_id
+
 
 class ApplicationChildQuerySet(ScopedQuerySet):
     """What hangs off an application is visible exactly when its application is."""

@@ -147,6 +147,7 @@ def application_detail(request, pk):
         "transitions": application.transitions.select_related("actor").order_by("-created_at", "-id"),
         "actions": available_actions(request.user, application),
         "is_owner": request.user.organisation_id == application.enterprise_id,
+        "draft_visible": application.draft_visible_to(request.user),
     })
 
 
@@ -169,7 +170,7 @@ def revision_detail(request, pk, number):
 def evaluation_detail(request, pk):
     application = get_visible_or_404(selectors.application_detail_queryset(), request.user, pk=pk)
     evaluation = selectors.latest_evaluation(application)
-    live = evaluation is None and application.is_editable
+    live = evaluation is None and application.draft_visible_to(request.user)
     if evaluation is None and not live:
         raise Http404("该申报尚无评分结果")
     results = scoring.precheck(application).to_dict() if live else evaluation.results

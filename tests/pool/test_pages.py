@@ -36,6 +36,18 @@ def test_evaluation_page_explains_every_criterion(client, applicant, batch, coun
     assert "基于第 1 版提交内容" in page
 
 
+def test_a_drafts_live_precheck_is_shown_to_its_owner_only(client, applicant, batch, county_user):
+    """Like the API: a reviewer of the region must not read an unsubmitted draft through its pre-check."""
+    application = make_application(applicant, batch)
+    url = reverse("pool:application-evaluation", args=[application.pk])
+    client.force_login(applicant)
+    assert 'data-criterion="1"' in client.get(url).content.decode()
+    client.force_login(county_user)
+    assert client.get(url).status_code == 404
+    detail = client.get(reverse("pool:application-detail", args=[application.pk])).content.decode()
+    assert url not in detail
+
+
 def test_revision_page_shows_the_frozen_facts(client, applicant, batch):
     application = make_application(applicant, batch)
     application_submit(application=application, user=applicant)
