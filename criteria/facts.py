@@ -93,6 +93,19 @@ class QualificationType:
     ]
 
 
+class ListKind:
+    """The imported lists a 统一社会信用代码 is checked against (criterion 10)."""
+
+    SERIOUS_DISHONESTY = "serious_dishonesty"
+    ABNORMAL_FILING = "abnormal_filing"
+    MAJOR_ACCIDENT = "major_accident"
+    CHOICES = [
+        (SERIOUS_DISHONESTY, "严重失信主体名单"),
+        (ABNORMAL_FILING, "非正常专利申请通报"),
+        (MAJOR_ACCIDENT, "重大事故记录"),
+    ]
+
+
 # --- tolerant parsing -----------------------------------------------------------------------------------
 
 def _date(value: Any) -> date | None:

@@ -4,6 +4,8 @@ from django.db.models import Q
 
 from portal.scoping import BUREAU_ROLES, ScopedQuerySet
 
+from .facts import ListKind
+
 
 def _enclosing_regions(user) -> list[str]:
     """The province and city codes above a bureau's region: lists imported there apply to it too."""
@@ -82,10 +84,8 @@ class PatentIntensiveIndustry(models.Model):
         return f"{self.industry_code} {self.industry_name}"
 
 
-class ListType(models.TextChoices):
-    SERIOUS_DISHONESTY = "serious_dishonesty", "严重失信主体名单"
-    ABNORMAL_FILING = "abnormal_filing", "非正常专利申请通报"
-    MAJOR_ACCIDENT = "major_accident", "重大事故记录"
+# Built from the one definition in facts (the evaluators and rules read it without Django models).
+ListType = models.TextChoices("ListType", [(code.upper(), (code, label)) for code, label in ListKind.CHOICES])
 
 
 class ListImportQuerySet(ScopedQuerySet):

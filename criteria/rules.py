@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .facts import LegalForm, LicenceKind, PartnerType, PatentType, QualificationLevel, QualificationType
+from .facts import (
+    LegalForm,
+    LicenceKind,
+    ListKind,
+    PartnerType,
+    PatentType,
+    QualificationLevel,
+    QualificationType,
+)
 
 DEFAULT_TITLES = {
     1: "在境内注册登记、具有独立法人资格、符合《中小企业划型标准规定》的中小企业",
@@ -25,7 +33,7 @@ DEFAULT_TITLES = {
     10: "无非正常专利申请、重大事故、违法违规及严重失信等情况",
 }
 
-LIST_TYPES = ("serious_dishonesty", "abnormal_filing", "major_accident")
+LIST_TYPES = tuple(code for code, _ in ListKind.CHOICES)
 SCORE_TERMS = ("industrialisation_rate", "rnd_intensity", "qualification_level", "filed_products",
                "rnd_staff_ratio", "brand", "ip_certification")
 KNOWN_QUALIFICATIONS = {code for code, _ in QualificationType.CHOICES} - {QualificationType.OTHER}

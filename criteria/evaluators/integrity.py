@@ -4,10 +4,10 @@ A hit on an imported list fails whatever the self-declaration says."""
 
 from __future__ import annotations
 
+from ..facts import ListKind
 from .common import FAIL, PASS, Context
 
-LIST_LABELS = {"serious_dishonesty": "严重失信主体名单", "abnormal_filing": "非正常专利申请通报",
-               "major_accident": "重大事故记录"}
+LIST_LABELS = dict(ListKind.CHOICES)
 
 
 def integrity(ctx: Context):
