@@ -1,7 +1,5 @@
 """Menu items and home-page panels of matching."""
 
-from django.db.models import Count, Q
-
 from portal.navigation import nav
 
 NAV_ITEMS = [
@@ -21,12 +19,12 @@ def home_panels(user) -> list[tuple[str, dict]]:
 
     if user.role == "enterprise":
         demands = (Demand.objects.visible_to(user).filter(enterprise_id=user.organisation_id)
-                   .annotate(match_count=Count("matches", filter=Q(matches__rank__isnull=False)))[:5])
-        new = (Match.objects.for_viewer(user).filter(status="suggested", rank__isnull=False)
+                   .with_match_count(user)[:5])
+        new = (Match.objects.visible_to(user).filter(status="suggested", rank__isnull=False)
                .select_related("demand", "patent").order_by("-created_at", "rank")[:5])
         return [("matching/panels/enterprise.html", {"demands": demands, "matches": new})]
     if user.role == "supplier":
-        matches = (Match.objects.for_viewer(user).exclude(status="dropped")
+        matches = (Match.objects.visible_to(user).exclude(status="dropped")
                    .select_related("demand__enterprise", "patent").order_by("-created_at", "-score")[:8])
         return [("matching/panels/supplier.html", {"matches": matches})]
     return []

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -83,8 +82,7 @@ class DemandViewSet(WriteViaServices):
     filterset_class = DemandFilter
 
     def get_queryset(self):
-        return super().get_queryset().annotate(
-            match_count=Count("matches", filter=Q(matches__rank__isnull=False), distinct=True))
+        return super().get_queryset().with_match_count(self.request.user)
 
     def writable_queryset(self):
         if self.request.user.role not in POSTING_ROLES:
@@ -113,7 +111,7 @@ class MatchViewSet(ScopedReadOnlyViewSet):
     filterset_class = MatchFilter
 
     def scoped_queryset(self):
-        return self.queryset.for_viewer(self.request.user)
+        return self.queryset.visible_to(self.request.user)
 
     @extend_schema(request=TransitionSerializer, responses=MatchSerializer)
     @action(detail=True, methods=["post"])

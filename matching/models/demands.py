@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from portal.scoping import ScopedQuerySet
 
@@ -20,6 +20,14 @@ class DemandQuerySet(ScopedQuerySet):
 
         matched = Match.objects.filter(patent__supplier_id=user.organisation_id).values("demand_id")
         return Q(pk__in=matched)
+
+    def with_match_count(self, user):
+        """``match_count``: the patents suggested for each demand, or for a supplier only its own patents (how
+        many other suppliers' patents were suggested is not its business)."""
+        matched = Q(matches__rank__isnull=False)
+        if user.role == "supplier":
+            matched = Q(matches__patent__supplier_id=user.organisation_id)
+        return self.annotate(match_count=Count("matches", filter=matched, distinct=True))
 
 
 class Demand(models.Model):

@@ -17,11 +17,13 @@ class MatchQuerySet(ScopedQuerySet):
             return Q(patent__supplier_id=user.organisation_id)
         return Q(pk__in=[])
 
-    def for_viewer(self, user):
-        """What a person works on: a supplier only its own patents' matches, even of a demand it may open."""
+    def followed_by(self, user):
+        """The matches a person follows up: a supplier every match of its own patents; an enterprise or bureau
+        its demands' current suggestions and anything already acted on (an unranked, untouched suggestion has
+        dropped out of the demand's top list)."""
         qs = self.visible_to(user)
-        if user.is_authenticated and user.role == "supplier":
-            qs = qs.filter(patent__supplier_id=user.organisation_id)
+        if user.role != "supplier":
+            qs = qs.filter(Q(rank__isnull=False) | ~Q(status=MatchStatus.SUGGESTED))
         return qs
 
 

@@ -23,7 +23,12 @@ from ..models import Deal, Match
 
 def party_of(user, match: Match) -> bool:
     """Whether ``user`` may act on this match at all: it must be able to see it (scope) as a party or bureau."""
-    return Match.objects.for_viewer(user).filter(pk=match.pk).exists()
+    return Match.objects.visible_to(user).filter(pk=match.pk).exists()
+
+
+def may_record_deals(user) -> bool:
+    """Whether ``user``'s role records a deal and updates its payments (the roles of the move to a deal)."""
+    return user.role in TRANSITIONS[MatchStatus.NEGOTIATING][MatchStatus.DEAL]["roles"]
 
 
 def can_transition(user, match: Match, to: str) -> tuple[bool, str]:
@@ -129,8 +134,7 @@ def deal_update_received(*, deal: Deal, actor, amount_received: Decimal, note: s
     """Payments arrive over time: the amount received grows up to the contract amount."""
     with transaction.atomic():
         deal = Deal.objects.select_for_update().select_related("match").get(pk=deal.pk)
-        if not party_of(actor, deal.match) or actor.role not in TRANSITIONS[MatchStatus.NEGOTIATING][
-                MatchStatus.DEAL]["roles"]:
+        if not party_of(actor, deal.match) or not may_record_deals(actor):
             raise PermissionDenied("您不能修改该成交记录。")
         _check_amounts(deal.contract_amount, amount_received, deal.signed_on)
         previous = deal.amount_received

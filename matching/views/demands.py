@@ -4,7 +4,6 @@ page with the matched patents and why they were suggested, and the bulk import."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,20 +31,14 @@ class DemandListView(FilteredListView):
     paginate_by = 30
 
     def base_queryset(self):
-        user = self.request.user
-        matched = Q(matches__rank__isnull=False)
-        if user.role == "supplier":
-            matched = Q(matches__patent__supplier_id=user.organisation_id)
         return (super().base_queryset().select_related("enterprise", "region")
-                .annotate(match_count=Count("matches", filter=matched, distinct=True)).order_by("-created_at", "-id"))
+                .with_match_count(self.request.user).order_by("-created_at", "-id"))
 
 
 def _visible_matches(user, demand):
     """What the person sees under a demand: its suggested patents, or for a supplier only its own patents."""
-    qs = Match.objects.for_viewer(user).filter(demand=demand).select_related("patent__supplier", "deal")
-    if user.role != "supplier":
-        qs = qs.filter(Q(rank__isnull=False) | ~Q(status="suggested"))
-    return qs.order_by("rank", "-score")
+    return (Match.objects.followed_by(user).filter(demand=demand).select_related("patent__supplier", "deal")
+            .order_by("rank", "-score"))
 
 
 @login_required

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +23,7 @@ from ..services.follow_up import (
     deal_record,
     deal_update_received,
     match_transition,
+    may_record_deals,
 )
 from .common import form_data, show_service_errors
 
@@ -40,20 +40,13 @@ class MatchListView(FilteredListView):
     paginate_by = 30
 
     def base_queryset(self):
-        qs = Match.objects.for_viewer(self.request.user)
-        if self.request.user.role != "supplier":
-            # An enterprise or bureau follows its demands' own suggestions (and anything already acted on).
-            qs = qs.filter(Q(rank__isnull=False) | ~Q(status=MatchStatus.SUGGESTED))
-        return qs.select_related("demand__enterprise", "demand__region", "patent__supplier").order_by("-score", "pk")
+        return Match.objects.followed_by(self.request.user).select_related("demand__enterprise", "demand__region", "patent__supplier").order_by("-score", "pk")
 
 
 def _match_for(user, pk):
-    match = get_visible_or_404(
+    return get_visible_or_404(
         Match.objects.select_related("demand__enterprise", "demand__region", "patent__supplier", "deal"),
         user, pk=pk)
-    if not Match.objects.for_viewer(user).filter(pk=pk).exists():
-        raise Http404("未找到该对象")
-    return match
 
 
 @login_required
@@ -61,7 +54,7 @@ def match_detail(request, pk):
     match = _match_for(request.user, pk)
     return render(request, "matching/match_detail.html", {
         "match": match, "buttons": available_transitions(request.user, match),
-        "can_edit_deal": hasattr(match, "deal") and request.user.role in ("enterprise", "supplier", "county", "city"),
+        "can_edit_deal": hasattr(match, "deal") and may_record_deals(request.user),
     })
 
 

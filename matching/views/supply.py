@@ -54,7 +54,7 @@ def patent_detail(request, pk):
     owner = SupplyPatent.objects.owned_by(request.user).filter(pk=pk).exists()
     matches = []
     if owner or request.user.role in ("county", "city", "province"):
-        matches = (Match.objects.for_viewer(request.user).filter(patent=patent)
+        matches = (Match.objects.visible_to(request.user).filter(patent=patent)
                    .select_related("demand__enterprise", "demand__region").order_by("patent_rank", "-score")[:40])
     return render(request, "matching/patent_detail.html", {"patent": patent, "owner": owner, "matches": matches})
 

@@ -94,3 +94,14 @@ def test_only_the_owner_may_edit_a_patent(client, world):
     assert response.status_code == 404
     world["patent"].refresh_from_db()
     assert world["patent"].title != "改名"
+
+
+def test_supplier_sees_only_its_own_patents_in_a_demands_match_count(client, world):
+    # Before one annotation served both, the API counted every supplier's suggested patents for the demand.
+    Match.objects.create(demand=world["my_demand"], patent=world["lonely_patent"], score=0.4, rank=2, patent_rank=1)
+    client.force_login(world["supplier"])
+    rows = client.get("/api/matching/demands/").json()["results"]
+    assert [(row["id"], row["match_count"]) for row in rows] == [(world["my_demand"].pk, 1)]
+    client.force_login(world["mine"])
+    rows = client.get("/api/matching/demands/").json()["results"]
+    assert [(row["id"], row["match_count"]) for row in rows] == [(world["my_demand"].pk, 2)]
