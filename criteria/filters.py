@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from portal.validators import normalise_uscc
+
 from .models import CriteriaSet, ListEntry, ListImport, ListType
 
 
@@ -36,4 +38,5 @@ class ListEntryFilter(django_filters.FilterSet):
         return queryset.filter(Q(uscc__icontains=value.strip()) | Q(name__icontains=value.strip()))
 
     def by_uscc(self, queryset, name, value):
-        return queryset.filter(uscc="".join(value.split()).upper())
+        # The same normalisation as the import, so a code typed with spaces or dashes finds its entry.
+        return queryset.filter(uscc=normalise_uscc(value))

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from portal.models import Region
+from portal.validators import normalise_uscc
 
 from ..evaluation import EvaluationResult, evaluate
 from ..facts import ApplicationFacts, ListHit
@@ -98,10 +99,6 @@ def reference_data(*, refresh: bool = False) -> ReferenceData:
     with _lock:
         _reference = (time.monotonic(), data)
     return data
-
-
-def normalise_uscc(value: str) -> str:
-    return "".join((value or "").split()).replace("-", "").upper()
 
 
 def list_hits_for(usccs: Iterable[str]) -> dict[str, list[ListHit]]:

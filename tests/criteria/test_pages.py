@@ -93,6 +93,16 @@ def test_county_sees_entries_of_its_city_and_province(client, shipped, province_
     assert [row["name"] for row in api.get("/api/criteria/list-entries/").json()["results"]] == ["企业0"]
 
 
+def test_entry_search_by_uscc_ignores_spaces_and_dashes_as_the_import_does(client, shipped, province_user):
+    add_imports(2, province_user)
+    code = make_uscc(500)
+    typed = f" {code[:4]}-{code[4:10]} {code[10:].lower()}"
+    api = APIClient()
+    api.force_authenticate(province_user)
+    assert [row["name"] for row in api.get("/api/criteria/list-entries/", {"uscc": typed}).json()["results"]] == [
+        "企业0"]
+
+
 @pytest.mark.parametrize("role", ["enterprise", "county", "bank", "supplier"])
 def test_import_page_is_not_found_for_other_roles(client, shipped, make_user, role):
     assert logged_in(client, make_user(role)).get("/criteria/lists/imports/").status_code == 404
