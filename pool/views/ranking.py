@@ -18,10 +18,9 @@ from ..exports import RecommendationListExporter
 from ..filters import ReviewFilter
 from ..models import Application, Batch
 from ..queues import AWAITING, RANK_RULE, default_batch, ranked_list
-from ..services.review import REASON_REQUIRED, city_quota
+from ..services.review import city_quota
 from ..services.review.upper import CITY_PLACES, quota_for
-from ..workflow import TRANSITIONS
-from .review import BATCH_REPORT, params_of
+from .review import BATCH_REPORT, batch_actions, params_of
 
 RANKING_ROLES = ("city", "province", "admin")
 
@@ -51,8 +50,7 @@ class RankingView(FilteredListView):
         role = self.request.user.role
         context.update(
             batch=batch, quota=quota_for(self.request.user, batch) if batch else None, rank_rule=RANK_RULE,
-            report=self.request.session.pop(BATCH_REPORT, None), reason_required=[str(s) for s in REASON_REQUIRED],
-            batch_actions=[(t.target, t.label) for t in TRANSITIONS if t.role == role],
+            report=self.request.session.pop(BATCH_REPORT, None), **batch_actions(role),
             rank_offset=(context["page_obj"].start_index() - 1) if context.get("page_obj") else 0,
         )
         return context

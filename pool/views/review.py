@@ -28,14 +28,13 @@ from ..queues import AWAITING, review_queue
 from ..schema import ATTACHMENTS_TAB, SECTIONS
 from ..services.review import (
     ACTION_LABELS,
-    REASON_REQUIRED,
     criterion_review_save,
     criterion_states,
     error_text,
     review_batch,
     review_transition,
 )
-from ..workflow import TransitionError, available_actions
+from ..workflow import TRANSITIONS, TransitionError, available_actions
 
 REVIEW_ROLES = ("county", "city", "province", "admin")
 BATCH_REPORT = "pool_review_batch_report"
@@ -76,16 +75,15 @@ class ReviewQueueView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(report=self.request.session.pop(BATCH_REPORT, None),
-                       batch_actions=_batch_actions(self.request.user.role),
-                       reason_required=[str(s) for s in REASON_REQUIRED])
+        context.update(report=self.request.session.pop(BATCH_REPORT, None), **batch_actions(self.request.user.role))
         return context
 
 
-def _batch_actions(role: str) -> list[tuple[str, str]]:
-    from ..workflow import TRANSITIONS
-
-    return [(t.target, t.label) for t in TRANSITIONS if t.role == role and t.target != ApplicationStatus.SUBMITTED]
+def batch_actions(role: str) -> dict:
+    """The batch-action bar's context: the reviewer's steps of ``role`` and the labels of those needing a reason."""
+    steps = [t for t in TRANSITIONS if t.role == role and t.target in ACTION_LABELS]
+    return {"batch_actions": [(t.target, t.label) for t in steps],
+            "batch_reason_labels": [t.label for t in steps if t.comment_required]}
 
 
 @login_required
@@ -135,7 +133,7 @@ def _action_forms(actions, states, errors: dict, posted: dict) -> list[dict]:
         again = action.target == mine
         form = {"action": action, "comment": posted.get("comment", "") if again else "",
                 "error": errors.get("comment", [""])[0] if again else "",
-                "reason_required": action.target in REASON_REQUIRED}
+                "reason_required": action.comment_required}
         if action.target == ApplicationStatus.COUNTY_APPROVED:
             form["criteria"] = [{"state": s, "value": (posted.get("justifications") or {}).get(s.number, "") if again
                                  else "", "error": errors.get(f"criterion_{s.number}", [""])[0] if again else ""}

@@ -125,14 +125,12 @@ def test_removing_a_draft_file_deletes_it(applicant, batch, django_capture_on_co
 
 
 def test_a_submitted_file_is_only_hidden_when_removed_later(applicant, batch, county_user):
-    from pool.models import ApplicationStatus
-    from pool.services.transitions import application_transition
+    from pool.services.review import application_return
 
     attachment = _stored(applicant, batch)
     application = attachment.application
     application_submit(application=application, user=applicant)
-    application_transition(application=application, to=ApplicationStatus.RETURNED, user=county_user,
-                           comment="请补充材料")
+    application_return(application=application, reviewer=county_user, comment="请补充材料")
     attachment_remove(attachment=attachment, user=applicant)
     attachment.refresh_from_db()
     assert attachment.removed_at is not None

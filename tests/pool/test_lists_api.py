@@ -109,12 +109,11 @@ def test_a_draft_has_a_live_evaluation_for_its_owner_only(applicant, batch):
 
 
 def test_reviewers_read_the_submitted_revision_not_the_live_draft(applicant, batch, county_user):
-    from pool.models import ApplicationStatus
-    from pool.services.transitions import application_transition
+    from pool.services.review import application_return
 
     application = make_application(applicant, batch)
     application_submit(application=application, user=applicant)
-    application_transition(application=application, to=ApplicationStatus.RETURNED, user=county_user, comment="补充")
+    application_return(application=application, reviewer=county_user, comment="补充")
     application.refresh_from_db()
     application.data = {**application.data, "rnd": {**application.data["rnd"], "rnd_expense": "1"}}
     application.save()

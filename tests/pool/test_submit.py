@@ -8,7 +8,7 @@ from pool.diff import revision_diff
 from pool.models import ApplicationRevision, ApplicationStatus, ApplicationTransition, Evaluation
 from pool.models.applications import ImmutableError
 from pool.services.applications import SubmissionInvalid, application_autosave, application_submit
-from pool.services.transitions import application_transition
+from pool.services.review import application_return
 from pool.workflow import TransitionError
 from portal.models import AuditEntry, Notification
 from tests.factories import user_with_role
@@ -142,8 +142,8 @@ def test_submitting_twice_is_refused(applicant, batch):
 def _submit_return_edit_resubmit(applicant, batch, reviewer):
     application = make_application(applicant, batch)
     application_submit(application=application, user=applicant)
-    application_transition(application=application, to=ApplicationStatus.RETURNED, user=reviewer,
-                           comment="研发投入请补充专项审计报告", section_comments={"rnd": "请核实研发费用"})
+    application_return(application=application, reviewer=reviewer, comment="研发投入请补充专项审计报告",
+                       section_comments={"rnd": "请核实研发费用"})
     post = form_post(application.data, ["rnd"])
     post["rnd.rnd_expense"] = "9500000"
     application_autosave(application=application, user=applicant, post=post)
@@ -191,5 +191,4 @@ def test_reviewer_return_needs_a_comment(applicant, batch):
     application = make_application(applicant, batch)
     application_submit(application=application, user=applicant)
     with pytest.raises(ValidationError, match="须填写意见"):
-        application_transition(application=application, to=ApplicationStatus.RETURNED,
-                               user=user_with_role("county", "420202"), comment=" ")
+        application_return(application=application, reviewer=user_with_role("county", "420202"), comment=" ")

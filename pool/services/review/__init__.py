@@ -72,7 +72,7 @@ SERVICES: dict[str, Callable] = {
 #: The button label of each reviewer's step, by target status (what a person reads in reports and messages).
 ACTION_LABELS: dict[str, str] = {t.target: t.label for t in TRANSITIONS if t.target in SERVICES}
 #: Decisions that need a written reason (the same on every row of a batch action).
-REASON_REQUIRED = {S.RETURNED, S.REJECTED, S.CITY_REJECTED, S.PROVINCE_REJECTED}
+REASON_REQUIRED = frozenset(t.target for t in TRANSITIONS if t.target in SERVICES and t.comment_required)
 
 
 def review_transition(*, application: Application, reviewer: User, to: str, comment: str = "",
