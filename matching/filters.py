@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 
+from portal.filters import RegionFilter
+
 from .choices import CooperationMode, DealMode, HolderType, LegalStatus, MatchStatus, OfferType
 from .models import Deal, Demand, Match, MatchmakingEvent, SupplyPatent
 from .validators import normalise_ipc
@@ -41,7 +43,7 @@ class DemandFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="search")
     industry_chain = django_filters.CharFilter(label="产业链")
     cooperation_mode = django_filters.ChoiceFilter(label="合作方式", choices=CooperationMode.choices)
-    region = django_filters.CharFilter(label="行政区划代码", method="in_region")
+    region = RegionFilter()
     is_open = django_filters.TypedChoiceFilter(label="征集中", choices=BOOLEAN_CHOICES,
                                                coerce=lambda v: v == "true")
 
@@ -52,9 +54,6 @@ class DemandFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value)
                                | Q(enterprise__name__icontains=value))
-
-    def in_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.rstrip("0") or value)
 
 
 class MatchFilter(django_filters.FilterSet):
@@ -80,7 +79,7 @@ class DealFilter(django_filters.FilterSet):
     mode = django_filters.ChoiceFilter(label="转化方式", choices=DealMode.choices)
     since = django_filters.DateFilter(label="签约日期自", field_name="signed_on", lookup_expr="gte")
     until = django_filters.DateFilter(label="签约日期至", field_name="signed_on", lookup_expr="lte")
-    region = django_filters.CharFilter(label="行政区划代码", method="in_region")
+    region = RegionFilter("match__demand__region")
 
     class Meta:
         model = Deal
@@ -90,9 +89,6 @@ class DealFilter(django_filters.FilterSet):
         return queryset.filter(Q(match__demand__enterprise__name__icontains=value)
                                | Q(match__patent__title__icontains=value)
                                | Q(match__patent__holder_name__icontains=value))
-
-    def in_region(self, queryset, name, value):
-        return queryset.filter(match__demand__region__code__startswith=value.rstrip("0") or value)
 
 
 class EventFilter(django_filters.FilterSet):

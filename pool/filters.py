@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 
+from portal.filters import RegionFilter
+
 from .models import Application, ApplicationStatus, Batch, BatchState, Verdict
 
 
@@ -17,7 +19,7 @@ class ApplicationFilter(django_filters.FilterSet):
     batch = django_filters.ModelChoiceFilter(label="申报批次", queryset=_visible_batches)
     status = django_filters.ChoiceFilter(label="状态", choices=ApplicationStatus.choices)
     verdict = django_filters.ChoiceFilter(label="预审结论", choices=Verdict.choices)
-    region = django_filters.CharFilter(label="行政区划代码", method="in_region")
+    region = RegionFilter()
     min_score = django_filters.NumberFilter(label="最低评分", field_name="score", lookup_expr="gte")
     ordering = django_filters.OrderingFilter(
         label="排序", fields=(("score", "score"), ("submitted_at", "submitted_at"), ("enterprise_name", "name")),
@@ -29,9 +31,6 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(enterprise_name__icontains=value) | Q(uscc__icontains=value.upper()))
-
-    def in_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.rstrip("0") or value)
 
 
 class BatchFilter(django_filters.FilterSet):
@@ -71,7 +70,7 @@ class ReviewFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label="状态", choices=ApplicationStatus.choices, empty_label="全部状态")
     verdict = django_filters.ChoiceFilter(label="预审结论", choices=Verdict.choices, empty_label="全部")
     industry = django_filters.CharFilter(label="行业代码", method=_industry_prefix, help_text="如 C35")
-    region = django_filters.CharFilter(label="行政区划代码", method="in_region")
+    region = RegionFilter()
     min_score = django_filters.NumberFilter(label="评分不低于", field_name="score", lookup_expr="gte")
     max_score = django_filters.NumberFilter(label="评分不高于", field_name="score", lookup_expr="lte")
 
@@ -82,11 +81,6 @@ class ReviewFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(enterprise_name__icontains=value) | Q(uscc__icontains=value.upper()))
-
-    def in_region(self, queryset, name, value):
-        code = value.strip()
-        prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
-        return queryset.filter(region__code__startswith=prefix)
 
 
 class StableOrdering(django_filters.OrderingFilter):

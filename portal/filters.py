@@ -1,13 +1,36 @@
 import django_filters
 from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
 
-from .models import AuditEntry, Organisation, OrganisationKind, User
+from .models import AuditEntry, Organisation, OrganisationKind, Region, User
+
+
+def region_scope_prefix(code: str) -> str:
+    """The code prefix of a region's subtree, by its level (county 6 digits, city 4, province 2), as scoping uses
+    it. Trailing zeros say nothing: county 120110 must not take in 120111–120119. A code that is no region (a
+    partial code typed into the filter) is used as typed."""
+    code = code.strip()
+    region = Region.objects.filter(code=code).only("code", "level").first()
+    return region.scope_prefix if region is not None else code
+
+
+class RegionFilter(django_filters.CharFilter):
+    """行政区划代码: the objects whose region (at ``field_name``, a ``portal.Region`` foreign key) lies in the
+    region of the given code."""
+
+    def __init__(self, field_name="region", label="行政区划代码", **kwargs):
+        super().__init__(field_name=field_name, label=label, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(**{f"{self.field_name}__code__startswith": region_scope_prefix(value)})
 
 
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="search")
     kind = django_filters.ChoiceFilter(label="类型", choices=OrganisationKind.choices, empty_label="全部")
-    region = django_filters.CharFilter(label="行政区划代码", method="in_region")
+    region = RegionFilter()
 
     class Meta:
         model = Organisation
@@ -15,9 +38,6 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(uscc__icontains=value))
-
-    def in_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.rstrip("0") or value)
 
 
 class UserFilter(django_filters.FilterSet):
