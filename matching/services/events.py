@@ -17,11 +17,9 @@ from portal.services.notifications import notify
 from ..choices import MatchStatus
 from ..models import EventInvitation, Match, MatchmakingEvent
 
-ORGANISER_ROLES = frozenset({"county", "city", "province"})
-
 
 def can_organise(user) -> tuple[bool, str]:
-    if user.role in ORGANISER_ROLES:
+    if user.role in BUREAU_ROLES:
         return True, ""
     return False, "只有县、市、省主管部门可以组织对接活动。"
 

@@ -14,7 +14,7 @@ from portal.views.mixins import FilteredListView
 from ..filters import EventFilter
 from ..forms import EventForm
 from ..models import MatchmakingEvent
-from ..services.events import ORGANISER_ROLES, event_create, event_invite_matched, invitation_candidates
+from ..services.events import can_organise, event_create, event_invite_matched, invitation_candidates
 from .common import show_service_errors
 
 
@@ -28,11 +28,14 @@ class EventListView(FilteredListView):
         return (super().base_queryset().select_related("organiser", "region")
                 .annotate(invited=Count("invitations", distinct=True)).order_by("-held_on", "-id"))
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_create": can_organise(self.request.user)[0]}
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_new(request):
-    if request.user.role not in ORGANISER_ROLES:
+    if not can_organise(request.user)[0]:
         raise Http404("页面不存在")
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -49,7 +52,7 @@ def event_new(request):
 @login_required
 def event_detail(request, pk):
     event = get_visible_or_404(MatchmakingEvent.objects.select_related("organiser", "region"), request.user, pk=pk)
-    organiser = request.user.role in ORGANISER_ROLES and request.user.region.contains(event.region_id)
+    organiser = can_organise(request.user)[0] and request.user.region.contains(event.region_id)
     invitations = event.invitations.select_related("organisation__region")
     pending = len(set(invitation_candidates(event)) - {i.organisation_id for i in invitations}) if organiser else 0
     return render(request, "matching/event_detail.html", {"event": event, "invitations": invitations,
