@@ -60,6 +60,17 @@ def _in_scope(transition: Transition, user, application: Application) -> bool:
     return region is not None and region.contains(application.region_id)
 
 
+def actor_refusal(transition: Transition, user, application: Application) -> str:
+    """Why ``user`` may not take ``transition`` on ``application`` (wrong role or out of scope), or ``""``."""
+    if user is None or not user.is_authenticated or user.role != transition.role:
+        return f"“{transition.label}”只能由{ROLE_LABELS.get(transition.role, transition.role)}操作。"
+    if not _in_scope(transition, user, application):
+        if transition.scope == "own":
+            return "只能操作本企业的申报。"
+        return "该申报不在您的辖区内。"
+    return ""
+
+
 def check_transition(application: Application, *, to: str, user) -> tuple[bool, str]:
     """``(allowed, reason)``: may ``user`` move ``application`` to status ``to`` now?"""
     current = ApplicationStatus(application.status).label
@@ -67,13 +78,8 @@ def check_transition(application: Application, *, to: str, user) -> tuple[bool, 
     if transition is None:
         target = ApplicationStatus(to).label if to in ApplicationStatus.values else to
         return False, f"申报当前状态为“{current}”，不能变更为“{target}”。"
-    if user is None or not user.is_authenticated or user.role != transition.role:
-        return False, f"“{transition.label}”只能由{ROLE_LABELS.get(transition.role, transition.role)}操作。"
-    if not _in_scope(transition, user, application):
-        if transition.scope == "own":
-            return False, "只能操作本企业的申报。"
-        return False, "该申报不在您的辖区内。"
-    return True, ""
+    reason = actor_refusal(transition, user, application)
+    return not reason, reason
 
 
 def ensure_transition(application: Application, *, to: str, user) -> Transition:

@@ -15,7 +15,7 @@ from portal.models import User
 
 from ...models import Application, ApplicationStatus, ApplicationTransition
 from ...notifications import tell_enterprise
-from ...workflow import ROLE_LABELS, Transition, TransitionError, ensure_transition, transition_for
+from ...workflow import Transition, TransitionError, actor_refusal, transition_for
 from ..transitions import record_transition
 
 S = ApplicationStatus
@@ -40,17 +40,16 @@ def step(source: str, target: str) -> Transition:
 
 
 def guard(application: Application, rule: Transition, user: User) -> None:
-    """Refuse unless ``user`` owns ``rule`` (role and region) and the application still waits for it."""
-    if user is None or not user.is_authenticated or user.role != rule.role:
-        raise TransitionError(f"“{rule.label}”只能由{ROLE_LABELS.get(rule.role, rule.role)}操作。")
-    region = user.region
-    if region is None or not region.contains(application.region_id):
-        raise TransitionError("该申报不在您的辖区内。")
+    """Refuse unless ``user`` owns ``rule`` (role and region, as ``workflow.check_transition`` says) and the
+    application still waits for it. The role is checked before the status, so a person who may never take this
+    step is told so rather than that someone else was quicker."""
+    reason = actor_refusal(rule, user, application)
+    if reason:
+        raise TransitionError(reason)
     if application.status != rule.source:
         if application.status == S.DRAFT:
             raise TransitionError("该申报尚未提交，不能审核。")
         raise AlreadyHandled(f"该申报已被其他审核人员处理，当前状态：{application.get_status_display()}。")
-    ensure_transition(application, to=rule.target, user=user)
 
 
 def required_text(value: str | None, field: str, message: str) -> str:
