@@ -8,6 +8,7 @@ by every evaluation of a batch and by every request of a process.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -73,3 +74,30 @@ def industry_digits(value: str) -> str:
 
 def build_sme_table(rows: list[SmeRow], index: dict[str, str]) -> SmeTable:
     return SmeTable(rows={row.code: row for row in rows}, index=dict(index))
+
+
+def _amount(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def build_reference(sme_rows: Iterable[Mapping], industry_rows: Iterable[Mapping],
+                    region_names: Mapping[str, str]) -> ReferenceData:
+    """``ReferenceData`` with its fingerprint, from rows shaped like the tables' fields (model ``values()`` or
+    the parsed CSV files), so the database and the shipped files give the same structures.
+
+    ``sme_rows`` come in table order (version, position); a later row wins an industry code both list."""
+    grouped: dict[str, tuple[list, dict]] = {}
+    for item in sme_rows:
+        rows, index = grouped.setdefault(item["table_version"], ([], {}))
+        rows.append(SmeRow(item["code"], item["name"], item["employees_below"], _amount(item["revenue_below"]),
+                           _amount(item["total_assets_below"])))
+        for prefix in item["industry_codes"]:
+            index[str(prefix)] = item["code"]
+    sme = {version: build_sme_table(rows, index) for version, (rows, index) in grouped.items()}
+    industries: dict[str, dict[str, IndustryEntry]] = {}
+    for item in industry_rows:
+        industries.setdefault(item["table_version"], {})[item["industry_code"]] = IndustryEntry(
+            item["industry_code"], item["industry_name"], item["category_name"], item["partial"])
+    regions = dict(region_names)
+    return ReferenceData(sme_tables=sme, industry_tables=industries, region_names=regions,
+                         digest=fingerprint(sme, industries, regions))

@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -23,12 +22,15 @@ from portal.validators import normalise_uscc
 from ..evaluation import EvaluationResult, evaluate
 from ..facts import ApplicationFacts, ListHit
 from ..models import CriteriaSet, ListEntry, PatentIntensiveIndustry, SmeSizeThreshold
-from ..reference import IndustryEntry, ReferenceData, SmeRow, build_sme_table, fingerprint
+from ..reference import ReferenceData, build_reference
 from ..rules import CriteriaRules, build_rules
 
 REFERENCE_TTL = 300
 USCC_CHUNK = 5000  # below SQLite's and PostgreSQL's bound-parameter limits
 DEFAULT_CODE = "national-2024"
+SME_FIELDS = ("table_version", "code", "name", "employees_below", "revenue_below", "total_assets_below",
+              "industry_codes")
+INDUSTRY_FIELDS = ("table_version", "industry_code", "industry_name", "category_name", "partial")
 
 _lock = threading.Lock()
 _reference: tuple[float, ReferenceData] | None = None
@@ -56,26 +58,6 @@ def rules_for(criteria_set: CriteriaSet) -> CriteriaRules:
     return rules
 
 
-def _sme_tables() -> dict:
-    grouped: dict[str, tuple[list, dict]] = {}
-    for row in SmeSizeThreshold.objects.order_by("table_version", "position"):
-        rows, index = grouped.setdefault(row.table_version, ([], {}))
-        rows.append(SmeRow(row.code, row.name, row.employees_below,
-                           None if row.revenue_below is None else Decimal(row.revenue_below),
-                           None if row.total_assets_below is None else Decimal(row.total_assets_below)))
-        for prefix in row.industry_codes:
-            index[str(prefix)] = row.code
-    return {version: build_sme_table(rows, index) for version, (rows, index) in grouped.items()}
-
-
-def _industry_tables() -> dict:
-    tables: dict[str, dict] = {}
-    for row in PatentIntensiveIndustry.objects.all().iterator():
-        tables.setdefault(row.table_version, {})[row.industry_code] = IndustryEntry(
-            row.industry_code, row.industry_name, row.category_name, row.partial)
-    return tables
-
-
 def _region_names() -> dict[str, str]:
     """Code → full name (湖北省黄石市黄石港区), built from the code's province and city prefixes."""
     names = dict(Region.objects.values_list("code", "name"))
@@ -93,9 +75,10 @@ def reference_data(*, refresh: bool = False) -> ReferenceData:
     cached = _reference
     if cached is not None and not refresh and time.monotonic() - cached[0] < REFERENCE_TTL:
         return cached[1]
-    sme, industries, regions = _sme_tables(), _industry_tables(), _region_names()
-    data = ReferenceData(sme_tables=sme, industry_tables=industries, region_names=regions,
-                         digest=fingerprint(sme, industries, regions))
+    data = build_reference(
+        SmeSizeThreshold.objects.order_by("table_version", "position").values(*SME_FIELDS),
+        PatentIntensiveIndustry.objects.values(*INDUSTRY_FIELDS).iterator(),
+        _region_names())
     with _lock:
         _reference = (time.monotonic(), data)
     return data

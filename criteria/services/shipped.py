@@ -12,6 +12,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ..reference import build_reference
 from ..rules import build_rules
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -148,20 +149,8 @@ def shipped_criteria_set_files() -> list[Path]:
 
 def reference_from_files(*, sme=SME_FILE, industry=INDUSTRY_FILE, region_names: dict | None = None):
     """``ReferenceData`` straight from CSV files, without a database (benchmarks, pure tests)."""
-    from ..reference import IndustryEntry, ReferenceData, SmeRow, build_sme_table
-
-    grouped: dict[str, tuple[list, dict]] = {}
-    for item in parse_sme_rows(read_csv(sme)):
-        rows, index = grouped.setdefault(item["table_version"], ([], {}))
-        rows.append(SmeRow(item["code"], item["name"], item["employees_below"], item["revenue_below"],
-                           item["total_assets_below"]))
-        index.update(dict.fromkeys(item["industry_codes"], item["code"]))
-    tables: dict[str, dict] = {}
-    for item in parse_industry_rows(read_csv(industry)):
-        tables.setdefault(item["table_version"], {})[item["industry_code"]] = IndustryEntry(
-            item["industry_code"], item["industry_name"], item["category_name"], item["partial"])
-    return ReferenceData(sme_tables={v: build_sme_table(rows, index) for v, (rows, index) in grouped.items()},
-                         industry_tables=tables, region_names=dict(region_names or {}))
+    return build_reference(parse_sme_rows(read_csv(sme)), parse_industry_rows(read_csv(industry)),
+                           region_names or {})
 
 
 def rules_from_file(path):

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from criteria.examples import EXAMPLE_FACTS, EXAMPLE_USCC
 from criteria.models import CriteriaSet, ListEntry, ListImport, PatentIntensiveIndustry
 from criteria.services import evaluate_application_facts, reference_data, rules_for
-from criteria.services.shipped import shipped_criteria_set_files
+from criteria.services.shipped import reference_from_files, shipped_criteria_set_files
 from criteria.signals import criteria_set_published
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,13 @@ def test_migrations_ship_both_criteria_sets_and_the_reference_tables(shipped):
     assert reference.sme_tables["2011"].row_for("3973").name == "工业"
     assert "3973" in reference.industry_tables["2019"]
     assert reference.region_names["420202"] == "湖北省黄石市黄石港区"
+
+
+def test_the_shipped_files_and_the_loaded_tables_give_the_same_fingerprinted_reference(shipped):
+    from_files, from_tables = reference_from_files(), reference_data()
+    assert from_files.sme_tables == from_tables.sme_tables
+    assert from_files.industry_tables == from_tables.industry_tables
+    assert from_files.digest and from_files.digest != reference_from_files(region_names={"420000": "湖北省"}).digest
 
 
 def test_reference_data_is_loaded_once(shipped, django_assert_num_queries):
