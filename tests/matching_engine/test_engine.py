@@ -1,11 +1,13 @@
 """Behaviour of the matching engine a user of the portal would notice: explanations, incremental matching,
 robustness, and the non-text parts of the score."""
 
+import json
 from decimal import Decimal
 
 import pytest
 
 from matching.engine import DemandDoc, EngineConfig, MatchingEngine, PatentDoc
+from matching.engine.config import WEIGHTS_FILE
 
 DIE_CASTING = PatentDoc(
     id="die", title="一种铝合金压铸件的高真空压铸方法",
@@ -175,14 +177,28 @@ def test_industry_chain_counts_only_for_the_same_chain(small_engine):
     assert _pair_parts(small_engine, replace(SYMPTOM, industry_field="食品"), "die")["chain"] == 0
 
 
-def test_weights_are_read_from_data(tmp_path):
+def _weights_file(tmp_path, **changes):
+    """A copy of the shipped weights with some settings changed (``None`` drops one)."""
+    data = {**json.loads(WEIGHTS_FILE.read_text(encoding="utf-8")), **changes}
     path = tmp_path / "weights.json"
-    path.write_text('{"w_chain": 0.0}', encoding="utf-8")
+    path.write_text(json.dumps({k: v for k, v in data.items() if v is not None}), encoding="utf-8")
+    return path
+
+
+def test_weights_are_read_from_data(tmp_path):
+    path = _weights_file(tmp_path, w_chain=0.0)
     engine = MatchingEngine(EngineConfig.load(path)).fit(CATALOGUE)
     assert _pair_parts(engine, SYMPTOM, "die")["chain"] == 0.0
-    path.write_text('{"w_chian": 0.3}', encoding="utf-8")
+    path = _weights_file(tmp_path, w_chian=0.3)
     with pytest.raises(ValueError, match="w_chian"):
         EngineConfig.load(path)
+
+
+def test_a_missing_weights_file_or_setting_is_an_error_not_a_default(tmp_path):
+    with pytest.raises(ValueError, match="w_chain"):
+        EngineConfig.load(_weights_file(tmp_path, w_chain=None))
+    with pytest.raises(FileNotFoundError, match="absent.json"):
+        EngineConfig.load(tmp_path / "absent.json")
 
 
 def test_demands_for_patent_is_the_same_with_or_without_an_earlier_batch(dev_patents, dev_demands, dev_engine,
