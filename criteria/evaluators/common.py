@@ -116,9 +116,6 @@ class Context:
         self.counted_qualifications: list = []
         self.brand_trademarks: list = []
 
-    def is_live(self, patent: Patent) -> bool:
-        return patent.granted is True and patent.valid is True and self.licence_counts(patent)
-
     def licence_counts(self, patent: Patent) -> bool:
         if patent.ownership == Ownership.OWNED:
             return True
