@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .evaluators.common import (
+    LEGAL_FORM_LABELS,
+    LEVEL_LABELS,
     LICENCE_LABELS,
     PARTNER_LABELS,
     PATENT_TYPE_LABELS,
@@ -11,10 +13,7 @@ from .evaluators.common import (
 )
 from .evaluators.common import money as _money
 from .evaluators.integrity import LIST_LABELS
-from .facts import LegalForm
 from .rules import CriteriaRules, RulesError, build_rules
-
-LEGAL_FORM_LABELS = dict(LegalForm.CHOICES)
 
 
 def _labels(codes, labels) -> str:
@@ -63,8 +62,8 @@ def describe_weights(rules: CriteriaRules) -> list[dict]:
     for term in rules.weights:
         if term.levels:
             rule = "按最高有效资格级别：" + "，".join(
-                f"{label} {param_pct(term.levels[code])}" for code, label in
-                (("national", "国家级"), ("provincial", "省级"), ("city", "市级")) if code in term.levels)
+                f"{label} {param_pct(term.levels[code])}" for code, label in LEVEL_LABELS.items()
+                if code in term.levels)
         elif term.code in ("brand", "ip_certification"):
             rule = "具备得满分，否则 0 分"
         elif term.code == "filed_products":

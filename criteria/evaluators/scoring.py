@@ -5,10 +5,10 @@ same with a count; a flag term all or nothing; the qualification term the share 
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from ..results import ScoreTerm, score_term
-from .common import CENT, HUNDRED, LEVEL_LABELS, Context
+from .common import CENT, LEVEL_LABELS, Context, pct
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -27,7 +27,7 @@ def _ratio_term(numerator, denominator, full_at: Decimal, label: str, *, cap_at_
     ratio = Decimal(numerator) / Decimal(denominator)
     if cap_at_one and ratio > ONE:
         return None, ZERO, f"{label}无法计算"
-    shown = format((ratio * HUNDRED).quantize(CENT, rounding=ROUND_DOWN), "f") + "%"
+    shown = pct(numerator, denominator) + "%"
     return shown, _share(ratio, full_at), f"{label} {shown}"
 
 
