@@ -3,22 +3,35 @@
 Both are rebuilt from the person and the filter they applied, with the same FilterSet and scoping as the page.
 """
 
-from portal.exports import DATE, MONEY, Column, Exporter, iterate
+from portal.exports import DATE, MONEY, Column, Exporter, filtered, iterate
 
 from .filters import DealFilter, SupplyPatentFilter
 from .models import Deal, SupplyPatent
-
-
-def _filtered(filterset_class, params: dict, queryset):
-    filterset = filterset_class(params or None, queryset=queryset)
-    return filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
 
 
 def _price(value):
     return "面议" if value is None else value
 
 
-class SupplyListExporter(Exporter):
+class _FilteredExporter(Exporter):
+    """The person's scoped rows (``base()``) narrowed by the page's FilterSet."""
+
+    filterset_class = None
+
+    def base(self):
+        raise NotImplementedError
+
+    def queryset(self):
+        return filtered(self.filterset_class, self.params, self.base(), self.user)
+
+    def objects(self):
+        return iterate(self.queryset())
+
+    def count(self) -> int:
+        return self.queryset().count()
+
+
+class SupplyListExporter(_FilteredExporter):
     title = "供给技术清单"
     filename = "supply-list"
     columns = [
@@ -40,20 +53,16 @@ class SupplyListExporter(Exporter):
         Column("摘要", lambda p: p.abstract, 60),
     ]
 
-    def queryset(self):
+    filterset_class = SupplyPatentFilter
+
+    def base(self):
         base = SupplyPatent.objects.visible_to(self.user).select_related("supplier").order_by("application_no")
         if self.params.get("mine"):
             base = base.filter(supplier_id=self.user.organisation_id)
-        return _filtered(SupplyPatentFilter, self.params, base)
-
-    def objects(self):
-        return iterate(self.queryset())
-
-    def count(self) -> int:
-        return self.queryset().count()
+        return base
 
 
-class ConversionListExporter(Exporter):
+class ConversionListExporter(_FilteredExporter):
     title = "专利转化清单"
     filename = "conversion-list"
     columns = [
@@ -73,12 +82,7 @@ class ConversionListExporter(Exporter):
         Column("备注", lambda d: d.note, 24),
     ]
 
-    def queryset(self):
-        base = Deal.objects.visible_to(self.user).with_parties().order_by("signed_on", "pk")
-        return _filtered(DealFilter, self.params, base)
+    filterset_class = DealFilter
 
-    def objects(self):
-        return iterate(self.queryset())
-
-    def count(self) -> int:
-        return self.queryset().count()
+    def base(self):
+        return Deal.objects.visible_to(self.user).with_parties().order_by("signed_on", "pk")

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from types import SimpleNamespace
 
-from portal.exports import DATE, PERCENT, Column, Exporter, iterate
+from portal.exports import DATE, PERCENT, Column, Exporter, filtered, iterate
 
 from .filters import ReviewFilter, ReviewQueueFilter
 from .models import ApplicationStatus, Verdict
@@ -44,12 +43,6 @@ def _columns(rank_header: str) -> list[Column]:
         Column("提交时间", lambda r: r["submitted_at"], 12, DATE),
         Column("申报批次", lambda r: r["batch__name"], 20),
     ]
-
-
-def filtered(filterset_class, params: dict, queryset, user):
-    """``queryset`` narrowed by the person's filter exactly as the page narrows it."""
-    filterset = filterset_class(params or None, queryset=queryset, request=SimpleNamespace(user=user))
-    return filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
 
 
 class _ReviewExporter(Exporter):

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from importlib import import_module
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -280,3 +281,10 @@ def run_export(job_id: int) -> None:
 def iterate(queryset, chunk_size: int = 2000) -> Iterator:
     """Stream a queryset without caching it (server-side cursor on PostgreSQL)."""
     return queryset.iterator(chunk_size=chunk_size)
+
+
+def filtered(filterset_class, params: dict, queryset, user):
+    """``queryset`` narrowed by the person's filter exactly as the page narrows it (an exporter has no request,
+    only the person, which is all a FilterSet reads from it)."""
+    filterset = filterset_class(params or None, queryset=queryset, request=SimpleNamespace(user=user))
+    return filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
