@@ -16,14 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Organisation, Region, User
+from portal.models.organisations import BUREAU_LEVELS
 from portal.services.notifications import notify_on_commit
 
 from ...models import Application, ApplicationStatus, ApplicationTransition, ReviewDigest
 from ...notifications import digest_text
+from ...queues import AWAITING
 
 S = ApplicationStatus
-AWAITS = {"county": S.SUBMITTED, "city": S.COUNTY_APPROVED, "province": S.RECOMMENDED}
-PREFIX_DIGITS = {"county": 6, "city": 4, "province": 2}
+#: The statuses waiting for each bureau kind (``AWAITING`` also names admin, which no organisation is).
+AWAITS = {kind: AWAITING[kind] for kind in BUREAU_LEVELS}
 
 
 def _bounds(day: date) -> tuple[datetime, datetime]:
@@ -43,7 +45,7 @@ def _counts(day: date) -> tuple[dict, dict]:
 
 
 def _rows(bureau: Organisation, new: dict, waiting: dict, names: dict) -> list[tuple[str, int, int]]:
-    status, prefix = AWAITS[bureau.kind], bureau.region_id[:PREFIX_DIGITS[bureau.kind]]
+    status, prefix = AWAITS[bureau.kind], bureau.region.scope_prefix
     per_county: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for index, counts in enumerate((new, waiting)):
         for (s, region), n in counts.items():
@@ -60,7 +62,7 @@ def review_digest_send(*, day: date | None = None) -> dict:
             digest = ReviewDigest.objects.create(day=day)
             new, waiting = _counts(day)
             names = dict(Region.objects.filter(code__in={r for _, r in (*new, *waiting)}).values_list("code", "name"))
-            bureaus = Organisation.objects.filter(kind__in=AWAITS, region__isnull=False)
+            bureaus = Organisation.objects.filter(kind__in=AWAITS, region__isnull=False).select_related("region")
             users = defaultdict(list)
             for user in User.objects.filter(organisation__in=bureaus, is_active=True):
                 users[user.organisation_id].append(user)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from portal.models import Region, User
+from portal.models import Region, RegionLevel, User
+from portal.models.regions import SCOPE_DIGITS
 
 from ...models import Application, ApplicationStatus, Batch, BatchCityQuota
 from .common import decide, required_text
@@ -43,13 +44,17 @@ class QuotaStatus:
         return min(100, round(100 * self.used / self.limit)) if self.limit else 0
 
 
+CITY_DIGITS = SCOPE_DIGITS[RegionLevel.CITY]
+
+
 def city_code(region_code: str) -> str:
-    return region_code[:4] + "00"
+    """The code of the city a county code lies in (its city prefix, padded to six digits)."""
+    return region_code[:CITY_DIGITS].ljust(len(region_code), "0")
 
 
 def city_quota(batch: Batch, city: str) -> QuotaStatus:
     row = BatchCityQuota.objects.filter(batch=batch, city_id=city).select_related("city").first()
-    used = Application.objects.filter(batch=batch, region__code__startswith=city[:4],
+    used = Application.objects.filter(batch=batch, region__code__startswith=city[:CITY_DIGITS],
                                       status__in=CITY_PLACES).count()
     name = row.city.name if row else (Region.objects.filter(code=city).values_list("name", flat=True).first() or city)
     return QuotaStatus(label=f"{name}推荐名额", limit=row.quota if row else None, used=used)
