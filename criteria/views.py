@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from portal.http import csv_template_response
 from portal.views.mixins import FilteredListView
 
 from .filters import CriteriaSetFilter, ListEntryFilter, ListImportFilter
@@ -89,7 +89,4 @@ class ListEntryListView(FilteredListView):
 @login_required
 def list_template(request):
     """The CSV template the upload page offers (UTF-8 with BOM, so Excel shows the Chinese headers)."""
-    body = "\ufeff统一社会信用代码,企业名称,列入事由,列入日期\n"
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="list-template.csv"'
-    return response
+    return csv_template_response(("统一社会信用代码", "企业名称", "列入事由", "列入日期"), "list-template.csv")

@@ -4,10 +4,11 @@ page with the matched patents and why they were suggested, and the bulk import."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.http import csv_template_response
 from portal.models import Organisation, OrganisationKind
 from portal.scoping import get_visible_or_404
 from portal.views.mixins import FilteredListView
@@ -120,7 +121,4 @@ def demand_import_view(request):
 
 @login_required
 def demand_import_template(request):
-    header = ",".join(c.key for c in DEMAND_COLUMNS)
-    response = HttpResponse("\ufeff" + header + "\n", content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="demand-import-template.csv"'
-    return response
+    return csv_template_response((c.key for c in DEMAND_COLUMNS), "demand-import-template.csv")

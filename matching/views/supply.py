@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.http import csv_template_response
 from portal.scoping import get_visible_or_404
 from portal.views.exports import export_response
 from portal.views.mixins import FilteredListView
@@ -109,10 +110,7 @@ def patent_import(request):
 
 @login_required
 def patent_import_template(request):
-    header = ",".join(c.key for c in SUPPLY_COLUMNS)
-    response = HttpResponse("\ufeff" + header + "\n", content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="supply-import-template.csv"'
-    return response
+    return csv_template_response((c.key for c in SUPPLY_COLUMNS), "supply-import-template.csv")
 
 
 @login_required
