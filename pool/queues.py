@@ -28,6 +28,10 @@ RANKED_STATUSES = {
 }
 #: The status each bureau decides on (the default of its ranked list's status filter).
 AWAITING = {"county": S.SUBMITTED, "city": S.COUNTY_APPROVED, "province": S.RECOMMENDED, "admin": S.RECOMMENDED}
+#: Who works the review queue: each role something waits for.
+REVIEW_ROLES = tuple(AWAITING)
+#: Who reads a ranked list and its quota.
+RANKING_ROLES = tuple(RANKED_STATUSES)
 RANK_RULE = ("按综合评分从高到低排序；评分相同时，依次比较专利产业化率、研发投入占营业收入比例（均从高到低，"
              "取自系统评分时的计算结果）；仍相同的，按提交时间先后排序。")
 RANK_ORDER = (F("score").desc(nulls_last=True), F("rank_rate").desc(nulls_last=True),

@@ -17,7 +17,7 @@ from .. import selectors
 from ..filters import ReviewFilter, ReviewQueueFilter
 from ..models import Application, ApplicationTransition, Batch, CriterionReview
 from ..models.review import Outcome
-from ..queues import default_batch, ranked_list, review_queue
+from ..queues import RANKING_ROLES, REVIEW_ROLES, default_batch, ranked_list, review_queue
 from ..services.review import (
     SERVICES,
     criterion_review_save,
@@ -27,8 +27,6 @@ from ..services.review import (
 )
 from ..services.review.upper import quota_for
 from ..workflow import TransitionError, available_actions
-
-REVIEW_ROLES = ("county", "city", "province", "admin")
 
 
 class ReviewItemSerializer(serializers.ModelSerializer):
@@ -256,7 +254,7 @@ class RankingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Generic
     def quota(self, request):
         """本级推荐名额及使用情况（市：本市名额；省：全省名额）。"""
         batch = self._batch()
-        if batch is None or request.user.role not in ("city", "province", "admin"):
+        if batch is None or request.user.role not in RANKING_ROLES:
             raise NotFound("未找到该批次")
         quota = quota_for(request.user, batch)
         return Response(QuotaSerializer({"batch": batch.pk, "label": quota.label, "limit": quota.limit,

@@ -11,7 +11,14 @@ from .. import selectors
 from ..filters import ApplicationFilter, BatchFilter
 from ..models import Application, Batch
 from ..services import scoring
-from ..services.batches import BATCH_FIELDS, batch_create, batch_score_queue, batch_update, can_manage_batches
+from ..services.batches import (
+    BATCH_FIELDS,
+    SCORING_ROLES,
+    batch_create,
+    batch_score_queue,
+    batch_update,
+    can_manage_batches,
+)
 from .serializers import (
     ApplicationDetailSerializer,
     ApplicationSerializer,
@@ -96,7 +103,7 @@ class BatchViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         """重新计算本批次全部已提交申报的评分（后台任务），返回任务编号供查询进度。"""
-        if request.user.role not in ("city", "province", "admin"):
+        if request.user.role not in SCORING_ROLES:
             raise PermissionDenied("只有市级、省级管理员可以发起批量评分。")
         job = batch_score_queue(batch=self.get_object(), user=request.user, reason="接口发起")
         return Response({"job": job.pk, "status_url": f"/portal/jobs/{job.pk}/?format=json"},

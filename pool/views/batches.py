@@ -21,6 +21,7 @@ from ..models import Application, Batch
 from ..services.batches import (
     BATCH_FIELDS,
     SCORE_JOB_KIND,
+    SCORING_ROLES,
     batch_city_quota_set,
     batch_create,
     batch_score_queue,
@@ -28,8 +29,6 @@ from ..services.batches import (
     can_manage_batches,
     latest_score_job,
 )
-
-SCORING_ROLES = ("city", "province", "admin")
 
 
 class BatchListView(FilteredListView):

@@ -17,12 +17,15 @@ from portal.views.mixins import FilteredListView
 from ..exports import RecommendationListExporter
 from ..filters import ReviewFilter
 from ..models import Application, Batch
-from ..queues import AWAITING, RANK_RULE, default_batch, ranked_list
+from ..queues import AWAITING, RANK_RULE, RANKING_ROLES, default_batch, ranked_list
 from ..services.review import city_quota
 from ..services.review.upper import CITY_PLACES, quota_for
 from .review import BATCH_REPORT, batch_actions, params_of
 
-RANKING_ROLES = ("city", "province", "admin")
+
+def writes_recommendation_letter(user) -> bool:
+    """Only a city writes a recommendation letter (to the province)."""
+    return user.role == "city"
 
 
 class RankingView(FilteredListView):
@@ -51,6 +54,7 @@ class RankingView(FilteredListView):
         context.update(
             batch=batch, quota=quota_for(self.request.user, batch) if batch else None, rank_rule=RANK_RULE,
             report=self.request.session.pop(BATCH_REPORT, None), **batch_actions(role),
+            can_write_letter=writes_recommendation_letter(self.request.user),
             rank_offset=(context["page_obj"].start_index() - 1) if context.get("page_obj") else 0,
         )
         return context
@@ -68,7 +72,7 @@ def ranking_export(request):
 @require_GET
 def recommendation_letter(request):
     """推荐函 — the city's letter to the province listing the enterprises it recommends, in ranking order."""
-    if request.user.role != "city":
+    if not writes_recommendation_letter(request.user):
         raise Http404("页面不存在")
     batch_id = request.GET.get("batch") or getattr(default_batch(request.user), "pk", None)
     if not str(batch_id or "").isdigit():

@@ -24,7 +24,7 @@ from ..filters import ReviewQueueFilter
 from ..models import Application, ApplicationStatus
 from ..models.review import OVERRIDE_OUTCOMES, Outcome
 from ..presenters import read_sections
-from ..queues import AWAITING, review_queue
+from ..queues import AWAITING, REVIEW_ROLES, review_queue
 from ..schema import ATTACHMENTS_TAB, SECTIONS
 from ..services.review import (
     ACTION_LABELS,
@@ -36,7 +36,6 @@ from ..services.review import (
 )
 from ..workflow import TRANSITIONS, TransitionError, available_actions
 
-REVIEW_ROLES = ("county", "city", "province", "admin")
 BATCH_REPORT = "pool_review_batch_report"
 
 
