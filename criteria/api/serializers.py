@@ -69,7 +69,7 @@ class ProductSerializer(serializers.Serializer):
                                          help_text="核心专利的申请号（须在专利清单中）")
     filing_no = text(50, help_text="专利产品备案号")
     sales = serializers.DecimalField(**MONEY)
-    profit = serializers.DecimalField(**{**MONEY, "max_digits": 18})
+    profit = serializers.DecimalField(**MONEY)
     patent_intensive = serializers.BooleanField(**FLAG, help_text="是否认定为专利密集型产品")
 
 
@@ -128,7 +128,8 @@ class FactsSerializer(serializers.Serializer):
 
 class PrecheckRequestSerializer(serializers.Serializer):
     facts = FactsSerializer()
-    criteria_set = serializers.SlugField(required=False, allow_blank=True,
+    # The blank default makes a missing field go through validate_criteria_set too, which resolves it.
+    criteria_set = serializers.SlugField(required=False, allow_blank=True, default="",
                                          help_text="入库标准代码，如 national-2024、huangshi-2024；默认国家标准的最新可用版本")
     on = serializers.DateField(required=False, allow_null=True, help_text="核验日期，默认今天")
 
@@ -137,17 +138,8 @@ class PrecheckRequestSerializer(serializers.Serializer):
 
         criteria_set = default_criteria_set(value or None)
         if criteria_set is None:
-            raise serializers.ValidationError(f"没有可用的入库标准“{value}”。")
+            raise serializers.ValidationError(f"没有可用的入库标准“{value}”。" if value else "系统中没有可用的入库标准。")
         return criteria_set
-
-    def validate(self, attrs):
-        if attrs.get("criteria_set") in (None, ""):
-            from ..services import default_criteria_set
-
-            attrs["criteria_set"] = default_criteria_set()
-            if attrs["criteria_set"] is None:
-                raise serializers.ValidationError({"criteria_set": "系统中没有可用的入库标准。"})
-        return attrs
 
 
 class CriterionResultSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from criteria.examples import EXAMPLE_FACTS
-from criteria.models import ListEntry, ListImport
+from criteria.models import CriteriaSet, ListEntry, ListImport
 from tests.factories import make_uscc
 
 from .helpers import facts
@@ -44,6 +44,18 @@ def test_missing_sections_evaluate_as_fail_or_manual(api):
     assert response.status_code == 200
     assert response.json()["verdict"] == "ineligible"
     assert {r["outcome"] for r in response.json()["results"]} <= {"fail", "manual", "warn"}
+
+
+def test_a_blank_criteria_set_means_the_default_one(api):
+    body = api.post(URL, {"facts": EXAMPLE_FACTS, "criteria_set": "", "on": "2025-06-01"}, format="json").json()
+    assert body["criteria_set"] == {"code": "national-2024", "version": 1}
+
+
+def test_without_any_usable_criteria_set_the_precheck_says_so(api):
+    CriteriaSet.objects.update(is_active=False)
+    response = api.post(URL, {"facts": EXAMPLE_FACTS}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"criteria_set": ["系统中没有可用的入库标准。"]}
 
 
 @pytest.mark.parametrize(("payload", "path"), [
