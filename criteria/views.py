@@ -10,9 +10,7 @@ from .filters import CriteriaSetFilter, ListEntryFilter, ListImportFilter
 from .forms import ListImportForm
 from .models import CriteriaSet, ListEntry, ListImport
 from .presentation import describe
-from .services.lists import ListImportError, list_import
-
-ALL_ROLES = ("enterprise", "county", "city", "province", "bank", "supplier", "admin")
+from .services.lists import IMPORT_ROLES, ListImportError, can_import_lists, list_import
 
 
 class CriteriaSetListView(FilteredListView):
@@ -20,7 +18,6 @@ class CriteriaSetListView(FilteredListView):
 
     model = CriteriaSet
     filterset_class = CriteriaSetFilter
-    roles = ALL_ROLES
     template_name = "criteria/criteriaset_list.html"
 
     def base_queryset(self):
@@ -44,7 +41,7 @@ class ListImportListView(FilteredListView):
 
     model = ListImport
     filterset_class = ListImportFilter
-    roles = ("city", "province", "admin")
+    roles = IMPORT_ROLES
     template_name = "criteria/listimport_list.html"
     paginate_by = 30
 
@@ -84,6 +81,9 @@ class ListEntryListView(FilteredListView):
 
     def base_queryset(self):
         return super().base_queryset().select_related("source_import")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_import": can_import_lists(self.request.user)}
 
 
 @login_required

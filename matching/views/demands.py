@@ -35,6 +35,9 @@ class DemandListView(FilteredListView):
         return (super().base_queryset().select_related("enterprise", "region")
                 .with_match_count(self.request.user).order_by("-created_at", "-id"))
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_post": self.request.user.role in POSTING_ROLES}
+
 
 def _visible_matches(user, demand):
     """What the person sees under a demand: its suggested patents, or for a supplier only its own patents."""

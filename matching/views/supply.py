@@ -20,15 +20,12 @@ from ..services.imports import SUPPLY_COLUMNS, supply_import
 from ..services.supply import supply_patent_create, supply_patent_set_listed, supply_patent_update
 from .common import form_data, show_service_errors
 
-ALL_ROLES = ("enterprise", "county", "city", "province", "bank", "supplier", "admin")
-
 
 class CatalogueView(FilteredListView):
     """专利供给库: every signed-in person may search the offered patents."""
 
     model = SupplyPatent
     filterset_class = SupplyPatentFilter
-    roles = ALL_ROLES
     template_name = "matching/patent_list.html"
     paginate_by = 30
     mine = False
