@@ -27,16 +27,13 @@ from ..services.review import (
 )
 from ..services.review.upper import quota_for
 from ..workflow import TransitionError, available_actions
+from .serializers import ApplicationSerializer
 
 
-class ReviewItemSerializer(serializers.ModelSerializer):
-    batch_name = serializers.CharField(source="batch.name", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    verdict_label = serializers.CharField(source="get_verdict_display", read_only=True)
+class ReviewItemSerializer(ApplicationSerializer):
+    """A row of the review queue: the application list's fields a reviewer works with."""
 
-    class Meta:
-        model = Application
+    class Meta(ApplicationSerializer.Meta):
         fields = ["id", "batch", "batch_name", "enterprise_name", "uscc", "region", "region_name", "industry_code",
                   "status", "status_label", "verdict", "verdict_label", "score", "revision_number", "submitted_at"]
 
