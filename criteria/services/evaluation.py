@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 
 from django.utils import timezone
 
@@ -24,10 +25,10 @@ from ..facts import ApplicationFacts, ListHit
 from ..models import CriteriaSet, ListEntry, PatentIntensiveIndustry, SmeSizeThreshold
 from ..reference import ReferenceData, build_reference
 from ..rules import CriteriaRules, build_rules
+from .shipped import DEFAULTS_FILE
 
 REFERENCE_TTL = 300
 USCC_CHUNK = 5000  # below SQLite's and PostgreSQL's bound-parameter limits
-DEFAULT_CODE = "national-2024"
 SME_FIELDS = ("table_version", "code", "name", "employees_below", "revenue_below", "total_assets_below",
               "industry_codes")
 INDUSTRY_FIELDS = ("table_version", "industry_code", "industry_name", "category_name", "partial")
@@ -98,9 +99,15 @@ def list_hits_for(usccs: Iterable[str]) -> dict[str, list[ListHit]]:
     return hits
 
 
+@cache
+def default_code() -> str:
+    """The code of the criteria set used when none is named: a policy choice, so it is data (defaults.json)."""
+    return json.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))["criteria_set"]
+
+
 def default_criteria_set(code: str | None = None) -> CriteriaSet | None:
-    """The newest active version of ``code`` (default: the national set)."""
-    return (CriteriaSet.objects.filter(code=code or DEFAULT_CODE, is_active=True).order_by("-version").first())
+    """The newest active version of ``code`` (default: the set named in ``data/defaults.json``)."""
+    return (CriteriaSet.objects.filter(code=code or default_code(), is_active=True).order_by("-version").first())
 
 
 def evaluate_application_facts(facts_dict: dict, criteria_set: CriteriaSet, *, on: date | None = None

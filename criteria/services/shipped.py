@@ -19,6 +19,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CRITERIA_SET_DIR = DATA_DIR / "criteria_sets"
 SME_FILE = DATA_DIR / "sme_size_thresholds.csv"
 INDUSTRY_FILE = DATA_DIR / "patent_intensive_industries.csv"
+DEFAULTS_FILE = DATA_DIR / "defaults.json"  # {"criteria_set": code used when a caller names none}
 WAN = Decimal(10000)
 
 

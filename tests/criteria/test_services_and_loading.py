@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from criteria.examples import EXAMPLE_FACTS, EXAMPLE_USCC
 from criteria.models import CriteriaSet, ListEntry, ListImport, PatentIntensiveIndustry
-from criteria.services import evaluate_application_facts, reference_data, rules_for
+from criteria.services import default_criteria_set, evaluate_application_facts, reference_data, rules_for
 from criteria.services.shipped import reference_from_files, shipped_criteria_set_files
 from criteria.signals import criteria_set_published
 
@@ -32,6 +32,14 @@ def test_the_shipped_files_and_the_loaded_tables_give_the_same_fingerprinted_ref
     assert from_files.sme_tables == from_tables.sme_tables
     assert from_files.industry_tables == from_tables.industry_tables
     assert from_files.digest and from_files.digest != reference_from_files(region_names={"420000": "湖北省"}).digest
+
+
+def test_the_default_criteria_set_is_the_shipped_one_named_in_the_data(shipped):
+    from criteria.services.evaluation import default_code
+
+    assert default_code() in {json.loads(path.read_text(encoding="utf-8"))["code"]
+                              for path in shipped_criteria_set_files()}
+    assert default_criteria_set() == CriteriaSet.objects.get(code=default_code(), version=1)
 
 
 def test_reference_data_is_loaded_once(shipped, django_assert_num_queries):
