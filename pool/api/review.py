@@ -102,7 +102,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class CriterionReviewInSerializer(serializers.Serializer):
-    number = serializers.IntegerField(min_value=1, max_value=10)
+    number = serializers.IntegerField(min_value=1)  # an unknown number is refused by the service
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     justification = serializers.CharField()
 

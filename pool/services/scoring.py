@@ -20,6 +20,7 @@ from django.utils import timezone
 from criteria.evaluation import EvaluationResult, evaluate
 from criteria.facts import ApplicationFacts, ListHit
 from criteria.services import list_hits_for, reference_data, rules_for
+from portal.validators import normalise_uscc
 
 from ..models import Application, ApplicationRevision, Batch, Evaluation
 
@@ -74,7 +75,8 @@ def precheck(application: Application, *, data: dict | None = None, on: date | N
     context = ScoringContext.for_batch(application.batch, on)
     data = application.data if data is None else data
     identity = data.get("identity") if isinstance(data.get("identity"), dict) else {}
-    uscc = str(identity.get("uscc") or application.uscc or "").replace(" ", "").upper()
+    # The same key submission stores (``application_autosave`` normalises), so a draft hits the same lists.
+    uscc = normalise_uscc(str(identity.get("uscc") or application.uscc or ""))
     return evaluate_data(data, hits_of(uscc), context)
 
 

@@ -175,3 +175,18 @@ def test_form_page_shows_stored_errors_at_their_fields(client, applicant, batch)
     page = client.get(reverse("pool:application-edit", args=[application.pk])).content.decode()
     assert 'value="123"' in page
     assert "统一社会信用代码应为 18 位。" in page
+
+
+def test_the_precheck_finds_a_listed_enterprise_whatever_hyphens_the_code_was_typed_with(applicant, batch):
+    """The pre-check keys list hits as submission does (``normalise_uscc``), so a draft is not shown as passing
+    criterion 10 while the same facts fail it once submitted."""
+    from criteria.models import ListEntry, ListImport
+    from pool.services.scoring import precheck
+
+    application = make_application(applicant, batch)
+    source = ListImport.objects.create(list_type="serious_dishonesty", file_name="x.csv")
+    ListEntry.objects.create(list_type="serious_dishonesty", uscc=application.uscc, name="x", source_import=source)
+    typed = f"{application.uscc[:6]}-{application.uscc[6:]}".lower()
+    data = {**application.data, "identity": {**application.data["identity"], "uscc": typed}}
+    result = precheck(application, data=data).to_dict()["results"][9]
+    assert (result["number"], result["outcome"]) == (10, "fail")
