@@ -101,6 +101,11 @@ def _attachments(old: list, new: list) -> SectionDiff:
     return diff
 
 
+def has_changes(diff: list[SectionDiff] | None) -> bool:
+    """Whether any section of ``revision_diff``'s answer changed (it lists unchanged sections too)."""
+    return any(section.changes for section in diff or ())
+
+
 def revision_diff(old_data: dict, new_data: dict, old_attachments: list | None = None,
                   new_attachments: list | None = None) -> list[SectionDiff]:
     """Every section with its changes (sections without changes included, with an empty list)."""

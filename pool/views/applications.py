@@ -14,10 +14,10 @@ from portal.scoping import get_visible_or_404
 from portal.views.mixins import FilteredListView
 
 from .. import selectors
-from ..diff import revision_diff
+from ..diff import has_changes, revision_diff
 from ..filters import ApplicationFilter
 from ..forms import AttachmentForm, PatentImportForm
-from ..models import Application, Batch
+from ..models import Application, ApplicationStatus, Batch
 from ..presenters import form_sections, read_sections, tabs
 from ..services import scoring
 from ..services.applications import (
@@ -27,7 +27,7 @@ from ..services.applications import (
     application_submit,
 )
 from ..validation import errors_by_section, field_errors
-from ..workflow import TransitionError, available_actions
+from ..workflow import TransitionError, available_actions, transition_for
 
 VIEW_ROLES = ("enterprise", "county", "city", "province", "admin")
 
@@ -76,6 +76,8 @@ def _form_context(request, application, errors: dict) -> dict:
     return {
         "application": application, "sections": sections, "tabs": tabs(sections), "errors": errors,
         "precheck": scoring.precheck(application).to_dict(),
+        # 提交申报 / 重新提交: the enterprise's step out of the status the form is open in.
+        "submit_label": transition_for(application.status, ApplicationStatus.SUBMITTED).label,
         "attachments": application.attachments.filter(removed_at__isnull=True).select_related("uploaded_by"),
         "attachment_form": AttachmentForm(), "import_form": PatentImportForm(),
         "active_tab": request.GET.get("tab", "identity"),
@@ -160,6 +162,7 @@ def revision_detail(request, pk, number):
         if previous else None
     return render(request, "pool/revision_detail.html", {
         "application": application, "revision": revision, "previous": previous, "diff": diff,
+        "diff_changed": has_changes(diff),
         "sections": read_sections(revision.data),
         "attachments": selectors.revision_attachments(revision),
     })

@@ -83,5 +83,5 @@ def recommendation_letter(request):
     return pdf_response("pool/pdf/recommendation_letter.html", {
         "batch": batch, "rows": rows, "organisation": organisation, "city": request.user.region,
         "addressee": f"{batch.region.name}知识产权局", "today": timezone.localdate(),
-        "quota": city_quota(batch, request.user.region.code),
+        "quota": city_quota(batch, request.user.region.code), "rank_rule": RANK_RULE,
     }, filename=f"推荐函-{request.user.region.name}-{batch.name}.pdf", request=request)

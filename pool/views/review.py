@@ -18,11 +18,11 @@ from portal.views.exports import export_response
 from portal.views.mixins import FilteredListView
 
 from .. import selectors
-from ..diff import revision_diff
+from ..diff import has_changes, revision_diff
 from ..exports import ReviewQueueExporter
 from ..filters import ReviewQueueFilter
 from ..models import Application, ApplicationStatus
-from ..models.review import OVERRIDE_OUTCOMES, Outcome
+from ..models.review import OVERRIDE_OUTCOMES
 from ..presenters import read_sections
 from ..queues import AWAITING, REVIEW_ROLES, review_queue
 from ..schema import ATTACHMENTS_TAB, SECTIONS
@@ -153,15 +153,16 @@ def detail_context(request, application: Application, *, errors=None, posted=Non
     previous = application.revisions.filter(number=revision.number - 1).first()
     states = criterion_states(application, evaluation)
     actions = available_actions(request.user, application)
+    diff = revision_diff(previous.data, revision.data, previous.attachments, revision.attachments) \
+        if previous else None
     return {
         "application": application, "revision": revision, "previous": previous, "evaluation": evaluation,
         "states": states, "can_review_criteria": bool(actions),
-        "diff": revision_diff(previous.data, revision.data, previous.attachments, revision.attachments)
-        if previous else None,
+        "diff": diff, "diff_changed": has_changes(diff),
         "sections": read_sections(revision.data), "attachments": selectors.revision_attachments(revision),
         "transitions": application.transitions.select_related("actor").order_by("created_at", "id"),
         "action_forms": _action_forms(actions, states, errors or {}, posted or {}),
-        "override_outcomes": [(o.value, o.label) for o in OVERRIDE_OUTCOMES], "outcome_labels": dict(Outcome.choices),
+        "override_outcomes": [(o.value, o.label) for o in OVERRIDE_OUTCOMES],
         "next": safe_next(request, ""),
     }
 

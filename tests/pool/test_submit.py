@@ -178,6 +178,22 @@ def test_the_diff_shows_what_changed_between_revisions(client, applicant, batch)
     assert "与第 1 版相比的修改" in page and "9500000" in page
 
 
+def test_an_unchanged_resubmission_says_nothing_changed(client, applicant, batch):
+    reviewer = user_with_role("county", "420202")
+    application = make_application(applicant, batch)
+    application_submit(application=application, user=applicant)
+    application_return(application=application, reviewer=reviewer, comment="请核实")
+    application_submit(application=application, user=applicant)
+    for user, url in ((applicant, reverse("pool:revision-detail", args=[application.pk, 2])),
+                      (reviewer, reverse("pool:review-detail", args=[application.pk]))):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "与第 1 版相比的修改" in page and "无修改" in page
+    client.force_login(applicant)
+    changed = _submit_return_edit_resubmit(applicant, make_batch(name="另一批次"), reviewer)
+    assert "无修改" not in client.get(reverse("pool:revision-detail", args=[changed.pk, 2])).content.decode()
+
+
 def test_diff_matches_patent_rows_by_number_and_names_added_and_removed_rows():
     first = {"patents": [{"application_no": "A", "title": "旧", "valid": True},
                          {"application_no": "B", "title": "删掉的"}]}

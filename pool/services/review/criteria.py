@@ -54,6 +54,11 @@ class CriterionState:
         return Outcome(self.machine_outcome).label
 
     @property
+    def machine_unresolved(self) -> bool:
+        """The machine left it to the reviewer (``warn`` / ``manual``): kept only with a written reason."""
+        return self.machine_outcome in UNRESOLVED
+
+    @property
     def overridden(self) -> bool:
         return self.review_counts and self.review.is_override
 
