@@ -204,6 +204,11 @@ def _serialise(value):
     return value
 
 
+#: Public names of the tolerant parsers, for other apps that read the same kinds of values.
+parse_date = _date
+parse_decimal = _decimal
+
+
 # --- the sections -----------------------------------------------------------------------------------------
 
 @dataclass

@@ -8,9 +8,41 @@ from .applications import (
 )
 from .attachments import Attachment, AttachmentKind
 from .batches import Batch, BatchCityQuota, BatchState
+from .lifecycle import (
+    Appeal,
+    FollowUpMilestone,
+    LifecyclePolicy,
+    LifecycleProposal,
+    Membership,
+    MembershipStatusChoices,
+    MilestoneKind,
+    MisconductRecord,
+    MisconductSource,
+    MonitoringReminder,
+    MonitoringReport,
+    MonitoringRevision,
+    MonitoringStatus,
+    ReplenishmentEntry,
+    ReportingYear,
+)
 from .review import CriterionReview, Outcome, ReviewDigest
 
 __all__ = [
+    "Appeal",
+    "FollowUpMilestone",
+    "LifecyclePolicy",
+    "LifecycleProposal",
+    "Membership",
+    "MembershipStatusChoices",
+    "MilestoneKind",
+    "MisconductRecord",
+    "MisconductSource",
+    "MonitoringReminder",
+    "MonitoringReport",
+    "MonitoringRevision",
+    "MonitoringStatus",
+    "ReplenishmentEntry",
+    "ReportingYear",
     "Application",
     "ApplicationRevision",
     "ApplicationStatus",

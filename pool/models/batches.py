@@ -52,6 +52,9 @@ class Batch(models.Model):
                     MaxValueValidator(PROVINCE_QUOTA_MAX, f"全省推荐名额不得超过 {PROVINCE_QUOTA_MAX} 家。")],
         help_text=f"一般不超过 {PROVINCE_QUOTA_DEFAULT} 家，最多 {PROVINCE_QUOTA_MAX} 家。")
     description = models.TextField("说明", blank=True)
+    replenishment = models.BooleanField(
+        "增补批次", default=False,
+        help_text="增补批次的入库占用出库企业腾出的增补名额（出库企业数的 2 倍，按规则计算），名额用尽时不能入库。")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -73,8 +73,9 @@ def apply(application: Application, rule: Transition, user: User, *, comment: st
 
 
 def decide(application: Application, *, source: str, target: str, user: User, comment: str = "",
-           section_comments: dict | None = None, check=None) -> Application:
-    """One transition in one transaction: lock, guard, optional extra ``check(locked)``, apply."""
+           section_comments: dict | None = None, check=None, then=None) -> Application:
+    """One transition in one transaction: lock, guard, optional extra ``check(locked)``, apply, then optional
+    ``then(locked)`` (what the new status brings with it, e.g. the pool member of an admission)."""
     rule = step(source, target)
     with transaction.atomic():
         locked = lock(application)
@@ -82,4 +83,6 @@ def decide(application: Application, *, source: str, target: str, user: User, co
         if check is not None:
             check(locked)
         apply(locked, rule, user, comment=comment, section_comments=section_comments)
+        if then is not None:
+            then(locked)
     return locked

@@ -16,6 +16,7 @@ from portal.models import Region, RegionLevel, User
 from portal.models.regions import SCOPE_DIGITS
 
 from ...models import Application, ApplicationStatus, Batch, BatchCityQuota
+from ..lifecycle.membership import membership_admit
 from .common import decide, required_text
 
 S = ApplicationStatus
@@ -108,6 +109,8 @@ def application_province_reject(*, application: Application, reviewer: User, rea
 
 
 def application_admit(*, application: Application, reviewer: User, comment: str = "") -> Application:
-    """The province admits a recommended enterprise into the pool (入库)."""
+    """The province admits a recommended enterprise into the pool (入库): it becomes a cultivating member in the
+    same transaction; in a replenishment batch only while a replenishment place is left."""
     return decide(application, source=S.PROVINCE_RECOMMENDED, target=S.ADMITTED, user=reviewer,
-                  comment=(comment or "").strip())
+                  comment=(comment or "").strip(),
+                  then=lambda locked: membership_admit(application=locked, user=reviewer))
