@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from portal.exports import DATE, PERCENT, Column, Exporter, filtered, iterate
 
-from .filters import ReviewFilter, ReviewQueueFilter
-from .models import ApplicationStatus, Verdict
-from .queues import default_batch, ranked_list, review_queue
-from .services.review.upper import CITY_PLACES
+from ..filters import ReviewFilter, ReviewQueueFilter
+from ..models import ApplicationStatus, Verdict
+from ..queues import default_batch, ranked_list, review_queue
+from ..services.review.upper import CITY_PLACES
 
 STATUS_LABELS = dict(ApplicationStatus.choices)
 VERDICT_LABELS = dict(Verdict.choices)

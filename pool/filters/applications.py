@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from portal.filters import RegionFilter
 
-from .models import Application, ApplicationStatus, Batch, BatchState, Verdict
+from ..models import Application, ApplicationStatus, Batch, BatchState, Verdict
 
 
 def _visible_batches(request):

@@ -1,0 +1,5 @@
+"""Excel exports of the pool's lists through the shared ``portal.exports`` exporter, one module per area."""
+
+from .review import RecommendationListExporter, ReviewQueueExporter
+
+__all__ = ["RecommendationListExporter", "ReviewQueueExporter"]
