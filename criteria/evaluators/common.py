@@ -4,7 +4,7 @@ index built once per evaluation) and small formatting helpers for the Chinese ex
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 from functools import lru_cache
 
 from ..facts import (
@@ -56,8 +56,14 @@ def pct(numerator, denominator) -> str:
     """A ratio as a percentage with two decimals, truncated so a value below a threshold never reads as it."""
     if not denominator:
         return "—"
-    value = Decimal(numerator) * HUNDRED / Decimal(denominator)
-    return format(value.quantize(CENT, rounding=ROUND_DOWN), "f")
+    numerator, denominator = Decimal(numerator), Decimal(denominator)
+    # Enough digits for any finite quotient: a huge figure (10^32 of R&D on 1 yuan of revenue) is absurd input,
+    # but its explanation must still print rather than fail.
+    digits = max(numerator.adjusted() - denominator.adjusted(), 0) + 8
+    with localcontext() as context:
+        context.prec = max(context.prec, digits)
+        value = numerator * HUNDRED / denominator
+        return format(value.quantize(CENT, rounding=ROUND_DOWN), "f")
 
 
 @lru_cache(maxsize=256)

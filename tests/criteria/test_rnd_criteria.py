@@ -103,3 +103,11 @@ def test_agreement_not_attached_does_not_count():
 
 def test_more_rnd_staff_than_staff_is_manual():
     assert outcome(team(1200, total=1000), 7) == "manual"
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_absurdly_large_rnd_on_one_yuan_of_revenue_still_explains_itself(variant):
+    # Revenue 1 and R&D 10^32 once raised decimal.InvalidOperation in the percentage helper (a 500 on autosave).
+    result = criterion(run(rnd_facts("1" + "0" * 32, revenue="1"), variant), 6)
+    assert result.outcome == "pass"
+    assert "10000000000000000000000000000000000.00%" in result.explanation
