@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from importlib import resources
 
 NAME_RE = re.compile(r"^(?:\[(\d{4})?-(\d{4})?\])?(.+)$")
+#: The names the table writes in traditional characters; the portal writes every name in simplified characters.
+#: Listed, not converted by a character converter: one would also turn 乾安县 and 乾县 into 干…, which they are not.
+SIMPLIFIED = {"香港特別行政區": "香港特别行政区", "澳門特別行政區": "澳门特别行政区", "加格達奇區": "加格达奇区",
+              "松嶺區": "松岭区", "新林區": "新林区", "呼中區": "呼中区"}
 PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政单位", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
@@ -30,7 +34,7 @@ def current_name(raw: str) -> str | None:
     if not match:
         return None
     _start, end, name = match.groups()
-    return None if end else name.strip()
+    return None if end else SIMPLIFIED.get(name.strip(), name.strip())
 
 
 def _lines() -> Iterator[tuple[str, str]]:

@@ -54,7 +54,7 @@ def _jurisdiction(ctx: Context) -> tuple[str, str]:
     inside = inside or (span is not None and span[0] <= int(code[:2]) <= span[1])
     name = ctx.reference.region_names.get(code)
     if not inside:
-        return FAIL, f"注册地{name or ''}（{code}）不在{rules.jurisdiction_label}"
+        return FAIL, f"注册地{name or ''}（{code}）不在本计划适用的{rules.jurisdiction_label}范围内"
     if name is None:
         return MANUAL, f"注册地行政区划代码 {code} 不在区划表中，请核实"
     return PASS, f"注册于{name}（{rules.jurisdiction_label}）"

@@ -12,7 +12,8 @@ from tests.factories import make_uscc
 ON = date(2025, 6, 1)
 REGION_NAMES = {"420000": "湖北省", "420200": "湖北省黄石市", "420202": "湖北省黄石市黄石港区",
                 "420281": "湖北省黄石市大冶市", "420102": "湖北省武汉市江岸区", "110105": "北京市朝阳区",
-                "650102": "新疆维吾尔自治区乌鲁木齐市天山区", "810000": "香港特别行政区"}
+                "650102": "新疆维吾尔自治区乌鲁木齐市天山区", "810000": "香港特别行政区",
+                "710000": "台湾省", "820000": "澳门特别行政区"}
 REFERENCE = reference_from_files(region_names=REGION_NAMES)
 RULES = {name: rules_from_file(CRITERIA_SET_DIR / f"{name}-2024.json") for name in ("national", "huangshi")}
 VARIANTS = ("national", "huangshi")

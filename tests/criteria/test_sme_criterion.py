@@ -29,7 +29,16 @@ def test_registered_outside_huangshi_fails_huangshi_and_passes_national():
     assert outcome(data, 1, "national") == "pass"
     result = criterion(run(data, "huangshi"), 1)
     assert result.outcome == "fail"
-    assert "不在黄石市" in result.explanation
+    assert "不在本计划适用的黄石市范围内" in result.explanation
+
+
+@pytest.mark.parametrize(("code", "name"), [("710000", "台湾省"), ("810000", "香港特别行政区"),
+                                            ("820000", "澳门特别行政区")])
+def test_taiwan_hong_kong_and_macao_are_outside_the_mainland_not_outside_china(code, name):
+    result = criterion(run(facts(identity={"region_code": code}), "national"), 1)
+    assert result.outcome == "fail"
+    assert f"注册地{name}（{code}）不在本计划适用的中国内地范围内" in result.explanation
+    assert "中华人民共和国境内" not in result.explanation
 
 
 def test_registered_region_counts_not_the_uscc_characters():

@@ -41,3 +41,14 @@ def test_loading_again_changes_nothing():
     before = Region.objects.count()
     call_command("load_regions", verbosity=0)
     assert Region.objects.count() == before
+
+
+def test_region_names_are_in_simplified_characters():
+    from portal.regions_source import region_rows
+
+    names = {row.code: row.name for row in region_rows()}
+    assert names["810000"] == "香港特别行政区"
+    assert names["820000"] == "澳门特别行政区"
+    assert names["232761"] == "加格达奇区"
+    assert names["610424"] == "乾县"  # a place name whose 乾 is not the traditional form of 干
+    assert not any(ch in name for name in names.values() for ch in "區別門達嶺縣灣鄉龍陽東區")
