@@ -11,6 +11,7 @@ from portal.services.audit import audit
 from portal.services.jobs import job_create
 
 from ..models import Batch, BatchCityQuota
+from .review.upper import city_quota, province_quota
 
 SCORE_JOB_KIND = "pool.score_batch"
 BATCH_FIELDS = ("name", "year", "criteria_set", "opens_on", "closes_on", "province_quota", "description")
@@ -55,6 +56,9 @@ def batch_update(*, batch: Batch, user: User, **fields) -> Batch:
         for name, value in fields.items():
             if name in BATCH_FIELDS:
                 setattr(batch, name, value)
+        used = province_quota(batch).used
+        if batch.province_quota is not None and batch.province_quota < used:
+            raise ValidationError({"province_quota": f"全省已推荐 {used} 家，推荐名额不能少于已推荐数。"})
         batch.full_clean()
         batch.save()
         changed = {n: str(getattr(batch, n)) for n in BATCH_FIELDS if getattr(batch, n) != before[n]}
@@ -91,6 +95,9 @@ def batch_city_quota_set(*, batch: Batch, user: User, city, quota: int | None) -
             return None
         row = BatchCityQuota.objects.filter(batch=batch, city=city).first() or BatchCityQuota(batch=batch, city=city)
         row.quota = quota
+        used = city_quota(batch, city.code).used
+        if quota < used:
+            raise ValidationError({"quota": f"{city.name}已推荐 {used} 家，名额不能少于已推荐数。"})
         row.full_clean()
         row.save()
         audit(actor=user, action="batch.city_quota_set", target=batch, data={"city": city.code, "quota": quota})

@@ -147,3 +147,34 @@ def test_the_province_ranking_holds_what_the_cities_recommended(client, batch, p
     page = client.get(reverse("pool:ranking"), {"batch": batch.pk}).content.decode()
     assert page.count("data-application=") == 1 and f'data-application="{recommended.pk}"' in page
     assert "全省推荐名额" in page and 'data-limit="300"' in page
+
+
+def test_admitting_before_the_province_recommended_is_a_wrong_state_not_a_concurrent_change(batch, province):
+    application = advanced(batch, S.RECOMMENDED)
+    with pytest.raises(TransitionError) as refused:
+        application_admit(application=application, reviewer=province)
+    assert "已被其他审核人员处理" not in str(refused.value)
+    assert str(refused.value) == "该申报尚未到达此环节：当前状态为“市级已推荐”，状态为“省级已推荐”时才能确认入库。"
+
+
+def test_a_city_quota_cannot_go_below_what_the_city_already_recommended(batch, city):
+    from pool.services.batches import batch_city_quota_set
+    from portal.models import Region
+
+    for _ in range(2):
+        application_recommend(application=advanced(batch, S.COUNTY_APPROVED), reviewer=city)
+    province = reviewer("province", "420000")
+    huangshi = Region.objects.get(code="420200")
+    with pytest.raises(ValidationError, match="黄石市已推荐 2 家，名额不能少于已推荐数"):
+        batch_city_quota_set(batch=batch, user=province, city=huangshi, quota=1)
+    assert batch_city_quota_set(batch=batch, user=province, city=huangshi, quota=2).quota == 2
+
+
+def test_the_province_quota_cannot_go_below_what_was_already_recommended(batch, province):
+    from pool.services.batches import batch_update
+
+    for _ in range(2):
+        application_province_recommend(application=advanced(batch, S.RECOMMENDED), reviewer=province)
+    with pytest.raises(ValidationError, match="全省已推荐 2 家，推荐名额不能少于已推荐数"):
+        batch_update(batch=batch, user=province, province_quota=1)
+    assert batch_update(batch=batch, user=province, province_quota=2).province_quota == 2

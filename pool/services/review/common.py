@@ -25,6 +25,15 @@ class AlreadyHandled(TransitionError):
     """The application left the status the reviewer acted on (someone else decided first)."""
 
 
+class NotYetReached(TransitionError):
+    """The application has not reached the step yet (an earlier level still has to act): a wrong state, not a
+    concurrent change."""
+
+
+#: The main line of the workflow in order; a status earlier on it than a step's source has not reached the step.
+MAIN_LINE = (S.DRAFT, S.SUBMITTED, S.COUNTY_APPROVED, S.RECOMMENDED, S.PROVINCE_RECOMMENDED, S.ADMITTED)
+
+
 def lock(application: Application | int) -> Application:
     pk = application if isinstance(application, int) else application.pk
     # ``of=("self",)``: lock the application row only, not the batch or region joined in for reading.
@@ -49,6 +58,10 @@ def guard(application: Application, rule: Transition, user: User) -> None:
     if application.status != rule.source:
         if application.status == S.DRAFT:
             raise TransitionError("该申报尚未提交，不能审核。")
+        if application.status in MAIN_LINE and rule.source in MAIN_LINE and (
+                MAIN_LINE.index(application.status) < MAIN_LINE.index(rule.source)):
+            raise NotYetReached(f"该申报尚未到达此环节：当前状态为“{application.get_status_display()}”，"
+                                f"状态为“{S(rule.source).label}”时才能{rule.label}。")
         raise AlreadyHandled(f"该申报已被其他审核人员处理，当前状态：{application.get_status_display()}。")
 
 
