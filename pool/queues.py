@@ -58,6 +58,13 @@ def ranked_list(*, user: User):
     return in_rank_order(queryset)
 
 
+def rank_positions(*, user: User, batch_id) -> dict[int, int]:
+    """Each application's place in the user's whole ranked list of the batch (1 = first), whatever filter a page
+    or an export applies, so a rank number means the same everywhere."""
+    pks = ranked_list(user=user).filter(batch_id=batch_id).values_list("pk", flat=True)
+    return {pk: place for place, pk in enumerate(pks, start=1)}
+
+
 def default_batch(user: User) -> Batch | None:
     """The batch a ranked list opens on: the most recent call the user can see."""
     return Batch.objects.visible_to(user).order_by("-opens_on", "-id").first()

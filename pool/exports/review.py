@@ -16,8 +16,8 @@ from portal.exports import DATE, PERCENT, Column, Exporter, filtered, iterate
 
 from ..filters import ReviewFilter, ReviewQueueFilter
 from ..models import ApplicationStatus, Verdict
-from ..queues import default_batch, ranked_list, review_queue
-from ..services.review.upper import CITY_PLACES
+from ..queues import default_batch, rank_positions, ranked_list, review_queue
+from ..services.review.upper import CITY_PLACES, PROVINCE_PLACES
 
 STATUS_LABELS = dict(ApplicationStatus.choices)
 VERDICT_LABELS = dict(Verdict.choices)
@@ -95,13 +95,26 @@ class RecommendationListExporter(_ReviewExporter):
             batch = default_batch(user)
             if batch is not None:
                 self.params["batch"] = str(batch.pk)
+        # ``recommended=1`` (the page's main export link): what was recommended, the places used — not the page's
+        # default view of what still waits for a decision.
+        self.recommended_only = self.params.get("recommended") == "1"
         self._tally: dict[str, list] = defaultdict(lambda: [0, 0, Decimal(0), 0])
         self._group = "region__name" if user.role == "city" else "region__parent__name"
         self.summary_headers = ["县（市、区）" if user.role == "city" else "市（州）", "企业数", "其中已推荐",
                                 "平均综合评分"]
 
     def base(self):
-        return ranked_list(user=self.user)
+        ranked = ranked_list(user=self.user)
+        if self.recommended_only:
+            ranked = ranked.filter(status__in=CITY_PLACES if self.user.role == "city" else PROVINCE_PLACES)
+        return ranked
+
+    def objects(self):
+        batch = str(self.params.get("batch") or "")
+        places = rank_positions(user=self.user, batch_id=batch) if batch.isdigit() else {}
+        for row in self.rows():
+            row["rank"] = places.get(row["pk"])
+            yield row
 
     def group_of(self, row) -> str:
         name = row[self._group] or row["region__name"]

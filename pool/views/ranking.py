@@ -17,7 +17,7 @@ from portal.views.mixins import FilteredListView
 from ..exports import RecommendationListExporter
 from ..filters import ReviewFilter
 from ..models import Application, Batch
-from ..queues import AWAITING, RANK_RULE, RANKING_ROLES, default_batch, ranked_list
+from ..queues import AWAITING, RANK_RULE, RANKING_ROLES, default_batch, rank_positions, ranked_list
 from ..services.review import city_quota
 from ..services.review.upper import CITY_PLACES, quota_for
 from .review import BATCH_REPORT, batch_actions, params_of
@@ -51,11 +51,15 @@ class RankingView(FilteredListView):
         form = self.filterset.form
         batch = form.cleaned_data.get("batch") if form.is_bound and form.is_valid() else None
         role = self.request.user.role
+        if batch is not None:
+            places = rank_positions(user=self.request.user, batch_id=batch.pk)
+            context["object_list"] = rows = list(context["object_list"])
+            for application in rows:
+                application.rank = places.get(application.pk)
         context.update(
             batch=batch, quota=quota_for(self.request.user, batch) if batch else None, rank_rule=RANK_RULE,
             report=self.request.session.pop(BATCH_REPORT, None), **batch_actions(role),
             can_write_letter=writes_recommendation_letter(self.request.user),
-            rank_offset=(context["page_obj"].start_index() - 1) if context.get("page_obj") else 0,
         )
         return context
 

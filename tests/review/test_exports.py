@@ -111,3 +111,22 @@ def test_the_queue_export_shows_the_same_tie_breakers_as_the_ranking(client, bat
     Application.objects.filter(pk=application.pk).update(status=S.COUNTY_APPROVED)
     ranked = ranked_list(user=reviewer("city", "420200")).get(pk=application.pk)
     assert (ranked.rank_rate, ranked.rank_intensity) == (row[6], row[7])
+
+
+def test_the_pages_recommendation_list_link_exports_what_was_recommended(client, batch, city, approved):
+    client.force_login(city)
+    page = client.get(reverse("pool:ranking"), {"batch": batch.pk, "status": S.COUNTY_APPROVED})
+    link = f'{reverse("pool:ranking-export")}?batch={batch.pk}&amp;recommended=1'
+    assert link in page.content.decode()
+    workbook = _workbook(client.get(reverse("pool:ranking-export"), {"batch": batch.pk, "recommended": "1"}))
+    names = [r[1] for name in workbook.sheetnames[1:] for r in workbook[name].iter_rows(min_row=2, values_only=True)]
+    assert names == ["港区甲企业", "'=HYPERLINK(\"http://x\",\"港区乙\")"]  # not the two still waiting
+
+
+def test_rank_numbers_are_places_in_the_whole_list_whatever_the_filter(client, batch, city, approved):
+    client.force_login(city)
+    page = client.get(reverse("pool:ranking"), {"batch": batch.pk, "region": "420203"})
+    ranks = {a.enterprise_name: a.rank for a in page.context["object_list"]}
+    assert ranks == {"西塞山丙企业": 3, "西塞山丁企业": 4}
+    workbook = _workbook(client.get(reverse("pool:ranking-export"), {"batch": batch.pk, "region": "420203"}))
+    assert [r[0] for r in workbook["西塞山区"].iter_rows(min_row=2, values_only=True)] == [3, 4]
