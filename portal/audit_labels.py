@@ -1,0 +1,44 @@
+"""What each audit action means, in Chinese, collected from every app's ``<app>/audit_labels.py`` (``ACTIONS``).
+
+An app names its own actions, so the audit log never shows a code such as ``application.county_approved``; a test
+scans the code for every ``action="…"`` and fails on one without a label here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+
+from django.apps import apps
+
+ACTIONS = {
+    "organisation.registered": "机构注册",
+    "user.created": "创建用户",
+    "user.activated": "启用用户",
+    "user.login": "登录",
+    "user.login_failed": "登录失败",
+    "user.logout": "退出登录",
+    "user.password_changed": "修改密码",
+    "export.created": "导出文件",
+    "kpi.target_set": "设置绩效目标",
+    "kpi.targets_imported": "导入绩效目标",
+}
+
+
+@cache
+def all_actions() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.audit_labels")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.audit_labels":
+                raise
+            continue
+        labels.update(getattr(module, "ACTIONS", {}))
+    return labels
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of an audit action; an unknown one reads as 「其他操作」 rather than as its code."""
+    return all_actions().get(action, "其他操作")
