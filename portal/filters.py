@@ -27,6 +27,16 @@ class RegionFilter(django_filters.CharFilter):
         return qs.filter(**{f"{self.field_name}__code__startswith": region_scope_prefix(value)})
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """Sort choices in Chinese: 「综合评分（升序）」/「综合评分（降序）」 (django-filter ships no Chinese for these)."""
+
+    descending_fmt = "%s（降序）"
+
+    def build_choices(self, fields, labels):
+        choices = super().build_choices(fields, labels)
+        return [(value, label if value.startswith("-") else f"{label}（升序）") for value, label in choices]
+
+
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="search")
     kind = django_filters.ChoiceFilter(label="类型", choices=OrganisationKind.choices, empty_label="全部")

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from portal.filters import RegionFilter
+from portal.filters import OrderingFilter, RegionFilter
 
 from ..models import Application, ApplicationStatus, Batch, BatchState, Verdict
 
@@ -21,7 +21,7 @@ class ApplicationFilter(django_filters.FilterSet):
     verdict = django_filters.ChoiceFilter(label="预审结论", choices=Verdict.choices)
     region = RegionFilter()
     min_score = django_filters.NumberFilter(label="最低评分", field_name="score", lookup_expr="gte")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label="排序", fields=(("score", "score"), ("submitted_at", "submitted_at"), ("enterprise_name", "name")),
         field_labels={"score": "评分", "submitted_at": "提交时间", "enterprise_name": "企业名称"})
 
@@ -83,7 +83,7 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.filter(Q(enterprise_name__icontains=value) | Q(uscc__icontains=value.upper()))
 
 
-class StableOrdering(django_filters.OrderingFilter):
+class StableOrdering(OrderingFilter):
     """Ties keep one order (by id), so paging never shows a row twice or skips one."""
 
     def filter(self, qs, value):

@@ -52,3 +52,4 @@ def test_region_names_are_in_simplified_characters():
     assert names["232761"] == "加格达奇区"
     assert names["610424"] == "乾县"  # a place name whose 乾 is not the traditional form of 干
     assert not any(ch in name for name in names.values() for ch in "區別門達嶺縣灣鄉龍陽東區")
+
