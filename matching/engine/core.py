@@ -29,13 +29,13 @@ def _forked_chunk(task: tuple[int, int, int]) -> list[list[tuple]]:
     start, stop, k = task
     rows = engine._match_chunk([engine.build_query(d) for d in demands[start:stop]], k)
     return [[(m.demand_id, m.patent_id, m.score, m.rank, m.explanation.matched_terms, m.explanation.expanded_terms,
-              m.explanation.shared_ipc, tuple(m.explanation.components.items()), m.explanation.notes) for m in row]
+              m.explanation.shared_ipc, tuple(m.explanation.components.items()), m.explanation.notes, m.explanation.caveats) for m in row]
             for row in rows]
 
 
 def _rebuild(rows: list[list[tuple]]) -> list[list[Match]]:
-    return [[Match(d, p, s, r, Explanation(mt, et, ipc, dict(parts), notes))
-             for d, p, s, r, mt, et, ipc, parts, notes in row] for row in rows]
+    return [[Match(d, p, s, r, Explanation(mt, et, ipc, dict(parts), notes, caveats))
+             for d, p, s, r, mt, et, ipc, parts, notes, caveats in row] for row in rows]
 
 
 class MatchingEngine:

@@ -48,7 +48,8 @@ class Explanation:
     expanded_terms: tuple[str, ...]
     shared_ipc: tuple[str, ...]
     components: dict[str, float]
-    notes: tuple[str, ...] = ()  # Chinese sentences for the page
+    notes: tuple[str, ...] = ()  # Chinese sentences for the page: why it was suggested
+    caveats: tuple[str, ...] = ()  # what speaks against it (e.g. a price above the budget), never a reason
 
     def to_dict(self) -> dict:
         return {
@@ -57,6 +58,7 @@ class Explanation:
             "shared_ipc": list(self.shared_ipc),
             "components": {k: round(float(v), 6) for k, v in self.components.items()},
             "notes": list(self.notes),
+            "caveats": list(self.caveats),
         }
 
 

@@ -68,7 +68,7 @@ def explain_pairs(
         if key not in bridge_cache:
             bridge_cache[key] = _bridge_notes(query, key[1], key[2], shared)
         notes = bridge_cache[key] + fixed.notes(query.demand, components)
-        out.append(Explanation(matched, expanded, shared, components, notes))
+        out.append(Explanation(matched, expanded, shared, components, notes, fixed.caveats(components)))
     return out
 
 
@@ -113,11 +113,13 @@ class _FixedNotes:
             notes.append(self.region[components["region"]])
         if components["price"] > 0:
             notes.append("报价在预算范围内（或为低额开放许可费）")
-        elif components["price"] < 0:
-            notes.append("报价高于预算")
         if components["mode"] > 0:
             notes.append(f"转化方式符合“{demand.cooperation_mode}”")
         if not (components["text"] > 0 or components["expansion"] > 0 or components["feedback"] > 0
                 or components["ipc"] > 0):
             notes.append("文本与分类均无直接关联，仅因产业链、地域或价格入选")
         return tuple(notes)
+
+    @staticmethod
+    def caveats(components: dict[str, float]) -> tuple[str, ...]:
+        return ("报价高于预算",) if components["price"] < 0 else ()

@@ -16,6 +16,7 @@ COMPONENT_LABELS = {
     "region": "地域相近",
     "price": "价格与预算",
     "mode": "转化方式相符",
+    "feedback": "与最相关专利共有的技术词",
 }
 
 
@@ -48,7 +49,9 @@ def explanation_sentence(explanation):
     if explanation.get("matched_terms"):
         parts.append("共同用语：" + "、".join(explanation["matched_terms"][:8]))
     parts.extend(explanation.get("notes", []))
-    return "；".join(parts) or "文本相关度较高"
+    sentence = "；".join(parts) or "文本相关度较高"
+    caveats = explanation.get("caveats") or []
+    return sentence + (f"（需注意：{'；'.join(caveats)}）" if caveats else "")
 
 
 @register.filter

@@ -207,3 +207,21 @@ def test_demands_for_patent_is_the_same_with_or_without_an_earlier_batch(dev_pat
     warm = dev_engine.demands_for_patent(patent, dev_demands, k=10)
     cold = MatchingEngine().fit(dev_patents).demands_for_patent(patent, dev_demands, k=10)
     assert [(m.demand_id, m.score) for m in warm] == [(m.demand_id, m.score) for m in cold]
+
+
+def test_a_price_above_the_budget_is_a_caveat_never_a_reason():
+    from matching.engine.explain import _FixedNotes
+
+    components = {"text": 1.0, "expansion": 0.0, "feedback": 0.0, "ipc": 0.0, "chain": 0.0, "region": 0.0,
+                  "price": -0.05, "mode": 0.0}
+    assert _FixedNotes.caveats(components) == ("报价高于预算",)
+    assert _FixedNotes.caveats({**components, "price": 0.1}) == ()
+
+
+def test_the_sentence_for_lists_names_the_caveat_apart():
+    from matching.templatetags.matching_tags import component_rows, explanation_sentence
+
+    sentence = explanation_sentence({"matched_terms": ["毛刺"], "notes": ["同属“汽车零部件”产业链"],
+                                     "caveats": ["报价高于预算"]})
+    assert sentence == "共同用语：毛刺；同属“汽车零部件”产业链（需注意：报价高于预算）"
+    assert [label for label, _v, _w in component_rows({"feedback": 0.2})] == ["与最相关专利共有的技术词"]
