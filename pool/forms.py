@@ -5,8 +5,9 @@ from django import forms
 from criteria.models import CriteriaSet
 from portal.models import Region
 
-from .models import AttachmentKind, Batch
+from .models import AttachmentKind, Batch, MilestoneKind
 from .policy import ATTACHMENT_MAX_BYTES
+from .services.lifecycle.follow_up import LEVEL_CHOICES
 from .services.patent_import import APPEND, REPLACE
 
 
@@ -20,7 +21,8 @@ class DateInput(forms.DateInput):
 class BatchForm(forms.ModelForm):
     class Meta:
         model = Batch
-        fields = ["name", "year", "criteria_set", "opens_on", "closes_on", "province_quota", "description"]
+        fields = ["name", "year", "criteria_set", "opens_on", "closes_on", "province_quota", "replenishment",
+                  "description"]
         widgets = {"opens_on": DateInput(), "closes_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -56,3 +58,47 @@ class PatentImportForm(forms.Form):
     file = forms.FileField(label="专利清单（Excel）")
     mode = forms.ChoiceField(label="导入方式", choices=[(REPLACE, "替换现有清单"), (APPEND, "追加到现有清单")],
                              initial=REPLACE, widget=forms.RadioSelect)
+
+
+class MilestoneForm(forms.Form):
+    """接续培育节点 — what a graduate obtained on its way to 专精特新“小巨人” and 单项冠军 (checked by the service)."""
+
+    prefix = "milestone"
+    kind = forms.ChoiceField(label="取得的资质", choices=[("", "请选择"), *MilestoneKind.choices])
+    level = forms.ChoiceField(label="级别", required=False, choices=[("", "—"), *LEVEL_CHOICES])
+    certificate_no = forms.CharField(label="证书编号", required=False, max_length=60)
+    obtained_on = forms.DateField(label="取得日期", widget=DateInput(),
+                                  error_messages={"invalid": "请填写正确的日期（如 2025-06-30）。",
+                                                  "required": "请填写取得日期。"})
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].error_messages["required"] = "请选择取得的资质。"
+
+
+from .lifecycle.policy import MisconductKind  # noqa: E402
+
+
+class MisconductForm(forms.Form):
+    """违规失信记录 — what a county learned of a member of its county from outside the monitoring report (the
+    service checks the dates and who records)."""
+
+    membership = forms.ModelChoiceField(label="入库企业", queryset=None, empty_label="请选择企业",
+                                        error_messages={"required": "请选择企业。",
+                                                        "invalid_choice": "请选择本辖区培育中的企业。"})
+    kind = forms.ChoiceField(label="情形", choices=[("", "请选择"), *MisconductKind.CHOICES],
+                             error_messages={"required": "请选择违规失信情形。"})
+    occurred_on = forms.DateField(label="发生日期", required=False, widget=DateInput(),
+                                  error_messages={"invalid": "请填写正确的日期（如 2025-06-30）。"})
+    known_on = forms.DateField(label="知悉日期", widget=DateInput(), help_text="自知悉之日起计入退库评估",
+                               error_messages={"invalid": "请填写正确的日期（如 2025-06-30）。",
+                                               "required": "请填写知悉日期。"})
+    description = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 4}),
+                                  help_text="事实经过、认定文书名称与文号等",
+                                  error_messages={"required": "请填写情况说明（事实、依据文书等）。"})
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = members
+        self.fields["membership"].label_from_instance = lambda m: f"{m.enterprise_name}（{m.uscc}）"

@@ -8,10 +8,20 @@ NAV_ITEMS = [
     nav("申报列表", "pool:application-list", "county city province admin", order=20),
     nav("审核队列", "pool:review-queue", "county city province admin", order=21),
     nav("推荐排序", "pool:ranking", "city province admin", order=22),
+    nav("我的培育档案", "pool:membership-mine", "enterprise", order=30),
+    nav("入库企业", "pool:membership-list", "county city province admin", order=30),
+    nav("增补名额台账", "pool:ledger", "county city province admin", order=36),
+    nav("接续培育", "pool:milestone-list", "county city province admin", order=37),
 ]
 
 
 def home_panels(user) -> list[tuple[str, dict]]:
+    from .services.lifecycle.member_lists import member_home_panels
+
+    return [*application_panels(user), *member_home_panels(user)]
+
+
+def application_panels(user) -> list[tuple[str, dict]]:
     if not user.is_authenticated or user.role != "enterprise":
         return []
     from .models import Batch

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, attachments, batches, ranking, review
+from .views import applications, attachments, batches, members, ranking, review
 
 app_name = "pool"
 
@@ -34,4 +34,15 @@ urlpatterns = [
     path("ranking/", ranking.RankingView.as_view(), name="ranking"),
     path("ranking/export/", ranking.ranking_export, name="ranking-export"),
     path("ranking/letter/", ranking.recommendation_letter, name="recommendation-letter"),
+    # members: the member list, the enterprise timeline, the replenishment ledger, follow-up cultivation
+    path("members/", members.MemberListView.as_view(), name="membership-list"),
+    path("members/export/", members.member_export, name="membership-export"),
+    path("members/mine/", members.my_membership, name="membership-mine"),
+    path("members/<int:pk>/", members.membership_detail, name="membership-detail"),
+    path("members/<int:pk>/step/", members.membership_step_view, name="membership-step"),
+    path("members/<int:pk>/milestones/", members.milestone_create_view, name="milestone-create"),
+    path("ledger/", members.LedgerView.as_view(), name="ledger"),
+    path("ledger/export/", members.ledger_export, name="ledger-export"),
+    path("follow-up/", members.MilestoneListView.as_view(), name="milestone-list"),
+    path("follow-up/export/", members.milestone_export, name="milestone-export"),
 ]

@@ -23,7 +23,8 @@ class BatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Batch
         fields = ["id", "name", "year", "region", "criteria_set", "criteria_set_code", "criteria_set_version",
-                  "opens_on", "closes_on", "state", "province_quota", "city_quotas", "description", "created_at"]
+                  "opens_on", "closes_on", "state", "province_quota", "city_quotas", "replenishment", "description",
+                  "created_at"]
         read_only_fields = ["region", "created_at"]
 
     def get_state(self, batch) -> str:

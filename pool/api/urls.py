@@ -1,11 +1,14 @@
 from rest_framework.routers import SimpleRouter
 
-from . import review, views
+from . import members, review, views
 
 router = SimpleRouter()
 router.register("applications", views.ApplicationViewSet, basename="pool-application")
 router.register("batches", views.BatchViewSet, basename="pool-batch")
 router.register("review", review.ReviewQueueViewSet, basename="pool-review")
 router.register("ranking", review.RankingViewSet, basename="pool-ranking")
+router.register("members", members.MembershipViewSet, basename="pool-membership")
+router.register("ledger", members.LedgerViewSet, basename="pool-ledger")
+router.register("milestones", members.MilestoneViewSet, basename="pool-milestone")
 
 urlpatterns = [*router.urls]

@@ -3,3 +3,7 @@
 from .review import RecommendationListExporter, ReviewQueueExporter
 
 __all__ = ["RecommendationListExporter", "ReviewQueueExporter"]
+
+from .members import LedgerExporter, MemberListExporter, MilestoneExporter  # noqa: E402
+
+__all__ += ["LedgerExporter", "MemberListExporter", "MilestoneExporter"]

@@ -3,3 +3,7 @@
 from .applications import ApplicationFilter, BatchFilter, ReviewFilter, ReviewQueueFilter, StableOrdering
 
 __all__ = ["ApplicationFilter", "BatchFilter", "ReviewFilter", "ReviewQueueFilter", "StableOrdering"]
+
+from .members import LedgerFilter, MemberFilter, MilestoneFilter  # noqa: E402
+
+__all__ += ["LedgerFilter", "MemberFilter", "MilestoneFilter"]

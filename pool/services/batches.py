@@ -14,7 +14,8 @@ from ..models import Batch, BatchCityQuota
 from .review.upper import city_quota, province_quota
 
 SCORE_JOB_KIND = "pool.score_batch"
-BATCH_FIELDS = ("name", "year", "criteria_set", "opens_on", "closes_on", "province_quota", "description")
+BATCH_FIELDS = ("name", "year", "criteria_set", "opens_on", "closes_on", "province_quota", "replenishment",
+                "description")
 #: Who may start the re-scoring of a whole batch (the bureaus that rank its applications).
 SCORING_ROLES = ("city", "province", "admin")
 
