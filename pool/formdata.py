@@ -1,6 +1,8 @@
-"""What the application form posts, turned into sections of ``data`` exactly as typed.
+"""What a sectioned form posts (the application, the yearly monitoring report), turned into sections of ``data``
+exactly as typed.
 
-Inputs are named ``<section>.<field>`` for single values, ``<section>.<row>.<field>`` for repeating rows and
+The form's sections are given as a tuple of ``SectionSpec`` (default: the application's, ``pool.schema.SECTIONS``;
+the monitoring report passes ``pool.lifecycle.monitoring_schema.SECTIONS``). Inputs are named ``<section>.<field>`` for single values, ``<section>.<row>.<field>`` for repeating rows and
 ``rnd.cooperations.<row>.<field>`` for the rows inside R&D; each section's fieldset also posts
 ``_section=<key>`` so an emptied list is told apart from a section that was not sent. Nothing is validated
 here: an invalid value is kept verbatim so the page can show it again with its error.
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import SECTION_BY_KEY, SectionSpec
+from .schema import SECTIONS, SectionSpec
 
 LIST_SPLIT = re.compile(r"[,，;；、\s]+")
 TRUE_WORDS = {"true", "on", "1", "yes", "是"}
@@ -52,9 +54,14 @@ def _rows(post, prefix: str, spec: SectionSpec) -> list[dict]:
     return rows
 
 
-def parse_section(post, key: str, previous: dict | list | None = None):
-    """The value of section ``key`` from the posted form (a QueryDict or a plain dict)."""
-    spec = SECTION_BY_KEY[key]
+def section_by_key(sections: tuple[SectionSpec, ...]) -> dict[str, SectionSpec]:
+    return {spec.key: spec for spec in sections}
+
+
+def parse_section(post, key: str, previous: dict | list | None = None, *,
+                  sections: tuple[SectionSpec, ...] = SECTIONS):
+    """The value of section ``key`` (one of ``sections``) from the posted form (a QueryDict or a plain dict)."""
+    spec = section_by_key(sections)[key]
     if spec.repeating:
         return _rows(post, key, spec)
     values = dict(previous) if isinstance(previous, dict) else {}
@@ -65,17 +72,18 @@ def parse_section(post, key: str, previous: dict | list | None = None):
     return values
 
 
-def posted_sections(post) -> list[str]:
+def posted_sections(post, *, sections: tuple[SectionSpec, ...] = SECTIONS) -> list[str]:
     keys = post.getlist("_section") if hasattr(post, "getlist") else post.get("_section", [])
     if isinstance(keys, str):
         keys = [keys]
-    return [k for k in dict.fromkeys(keys) if k in SECTION_BY_KEY]
+    known = section_by_key(sections)
+    return [k for k in dict.fromkeys(keys) if k in known]
 
 
-def merge_posted(data: dict, post) -> tuple[dict, list[str]]:
+def merge_posted(data: dict, post, *, sections: tuple[SectionSpec, ...] = SECTIONS) -> tuple[dict, list[str]]:
     """``data`` with every posted section replaced by what was typed; the other sections are untouched."""
     merged = dict(data or {})
-    sections = posted_sections(post)
-    for key in sections:
-        merged[key] = parse_section(post, key, merged.get(key))
-    return merged, sections
+    posted = posted_sections(post, sections=sections)
+    for key in posted:
+        merged[key] = parse_section(post, key, merged.get(key), sections=sections)
+    return merged, posted

@@ -39,10 +39,11 @@ def _table(spec: SectionSpec, prefix: str, rows, errors: dict) -> dict:
             "error": errors.get(prefix, "")}
 
 
-def form_sections(data: dict, errors: dict) -> list[dict]:
+def form_sections(data: dict, errors: dict, sections: tuple[SectionSpec, ...] = SECTIONS) -> list[dict]:
+    """The form's sections (the application's by default) with their values and errors, as the form renders them."""
     counts = errors_by_section(errors)
-    sections = []
-    for spec in SECTIONS:
+    rendered = []
+    for spec in sections:
         value = (data or {}).get(spec.key)
         section = {"key": spec.key, "label": spec.label, "help": spec.help, "error_count": counts.get(spec.key, 0)}
         if spec.repeating:
@@ -52,8 +53,8 @@ def form_sections(data: dict, errors: dict) -> list[dict]:
             section["fields"] = [_field(f, f"{spec.key}.{f.name}", values.get(f.name), errors) for f in spec.fields]
             section["children"] = [_table(c, f"{spec.key}.{c.key}", values.get(c.key), errors)
                                    for c in spec.children]
-        sections.append(section)
-    return sections
+        rendered.append(section)
+    return rendered
 
 
 def tabs(sections: list[dict]) -> list[dict]:
@@ -68,10 +69,10 @@ def _read_rows(spec: SectionSpec, rows) -> dict:
             "rows": [[display(f, row.get(f.name)) for f in spec.fields] for row in rows]}
 
 
-def read_sections(data: dict) -> list[dict]:
+def read_sections(data: dict, sections: tuple[SectionSpec, ...] = SECTIONS) -> list[dict]:
     """A submitted revision's facts as label/value pairs and tables, for the read-only page."""
     out = []
-    for spec in SECTIONS:
+    for spec in sections:
         value = (data or {}).get(spec.key)
         if spec.repeating:
             out.append({"key": spec.key, "label": spec.label, "tables": [_read_rows(spec, value)], "pairs": []})

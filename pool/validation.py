@@ -1,6 +1,9 @@
-"""Checks of an application's facts, as a map of field path → Chinese message.
+"""Checks of an application's facts (and of any form described by section specs), as a map of field path →
+Chinese message.
 
-``field_errors(data, complete=False)`` is what autosave shows: only values that are present and malformed are
+``section_errors(data, sections, complete=...)`` checks the values of the given sections against their specs
+(kinds, formats, required fields, minimum rows); the monitoring report uses it with its own sections and cross
+checks. ``field_errors(data, complete=False)`` is the application's: what autosave shows: only values that are present and malformed are
 flagged, nothing is required. ``complete=True`` is what submit enforces: also every required field, the minimum
 rows and the cross-field rules. Paths are ``identity.uscc``, ``patents.2.application_no``,
 ``rnd.cooperations.0.partner``, or a section key for a section-level message.
@@ -94,7 +97,7 @@ def _check_values(spec: SectionSpec, values: dict, path: str, complete: bool, er
             errors[f"{path}.{f.name}"] = message
 
 
-def _date_of(value) -> date | None:
+def date_of(value) -> date | None:
     try:
         return date.fromisoformat(value) if isinstance(value, str) and value else None
     except ValueError:
@@ -102,7 +105,7 @@ def _date_of(value) -> date | None:
 
 
 def _check_window(values: dict, path: str, start: str, end: str, errors: dict) -> None:
-    begins, ends = _date_of(values.get(start)), _date_of(values.get(end))
+    begins, ends = date_of(values.get(start)), date_of(values.get(end))
     if begins and ends and ends < begins and f"{path}.{end}" not in errors:
         errors[f"{path}.{end}"] = "截止日期不能早于起始日期。"
 
@@ -119,7 +122,9 @@ def _check_rows(spec: SectionSpec, rows, path: str, complete: bool, errors: dict
             _check_window(row, row_path, start, end, errors)
 
 
-def _check_patents(data: dict, complete: bool, errors: dict) -> None:
+def patent_list_errors(data: dict, complete: bool, errors: dict) -> set[str]:
+    """Duplicate application numbers and incomplete licences of ``data["patents"]`` (the patent-list section of
+    the application and of the monitoring report); returns the normalised numbers of the list."""
     seen: dict[str, int] = {}
     numbers = set()
     for index, row in enumerate(_rows(data, "patents")):
@@ -134,6 +139,11 @@ def _check_patents(data: dict, complete: bool, errors: dict) -> None:
             for name in ("licence_kind", "licence_from"):
                 if is_blank(row.get(name)):
                     errors.setdefault(f"{path}.{name}", "许可使用的专利须填写许可类型和许可起始日。")
+    return numbers
+
+
+def _check_patents(data: dict, complete: bool, errors: dict) -> None:
+    numbers = patent_list_errors(data, complete, errors)
     if complete:
         for index, row in enumerate(_rows(data, "products")):
             cores = row.get("core_patents") if isinstance(row.get("core_patents"), list) else []
@@ -149,7 +159,7 @@ def _rows(data: dict, key: str) -> list[dict]:
 
 def _check_cross(data: dict, complete: bool, errors: dict) -> None:
     identity = data.get("identity") if isinstance(data.get("identity"), dict) else {}
-    registered = _date_of(identity.get("registration_date"))
+    registered = date_of(identity.get("registration_date"))
     if registered and registered > timezone.localdate():
         errors.setdefault("identity.registration_date", "成立日期不能晚于今天。")
     rnd = data.get("rnd") if isinstance(data.get("rnd"), dict) else {}
@@ -165,10 +175,12 @@ def _check_cross(data: dict, complete: bool, errors: dict) -> None:
     _check_patents(data, complete, errors)
 
 
-def field_errors(data: dict, *, complete: bool = False) -> dict[str, str]:
+def section_errors(data: dict, sections: tuple[SectionSpec, ...], *, complete: bool = False) -> dict[str, str]:
+    """Each present value of ``sections`` checked against its spec; with ``complete`` also the required fields and
+    the minimum rows. No cross-field rule: those belong to the form (``field_errors`` for the application)."""
     data = data if isinstance(data, dict) else {}
     errors: dict[str, str] = {}
-    for spec in SECTIONS:
+    for spec in sections:
         value = data.get(spec.key)
         if spec.repeating:
             _check_rows(spec, value, spec.key, complete, errors)
@@ -177,6 +189,13 @@ def field_errors(data: dict, *, complete: bool = False) -> dict[str, str]:
         _check_values(spec, values, spec.key, complete, errors)
         for child in spec.children:
             _check_rows(child, values.get(child.key), f"{spec.key}.{child.key}", complete, errors)
+    return errors
+
+
+def field_errors(data: dict, *, complete: bool = False) -> dict[str, str]:
+    """The application's checks: its sections, then its cross-field rules."""
+    data = data if isinstance(data, dict) else {}
+    errors = section_errors(data, SECTIONS, complete=complete)
     _check_cross(data, complete, errors)
     return errors
 
