@@ -8,7 +8,7 @@ ledger's scope region row: of two sessions admitting at once, the second counts 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from criteria.services import rules_for
@@ -26,18 +26,22 @@ def scope_code(membership_region: str, scope: str) -> str:
     return membership_region if scope == ReplenishmentScope.COUNTY else membership_region[:2] + "0000"
 
 
-def ledger_balance(scope_region: str) -> int:
-    """Places left in a scope: factor × graduations − replenishments made (never below 0)."""
-    total = ReplenishmentEntry.objects.filter(scope_region_id=scope_region).aggregate(s=Sum("places"))["s"] or 0
-    return max(total, 0)
+def ledger_balance(scope_region: str, on=None) -> int:
+    """Places left in a scope on ``on`` (default: every line): factor × graduations − replenishments made (never
+    below 0)."""
+    return ledger_summary(scope_region, on=on)["available"]
 
 
-def ledger_summary(scope_region: str) -> dict:
+def ledger_summary(scope_region: str, on=None) -> dict:
+    """Graduations, places earned and used, and places left of a scope. With ``on``, a graduation counts from its
+    decision date (that day included), and every replenishment already made is used whatever its date."""
     rows = ReplenishmentEntry.objects.filter(scope_region_id=scope_region)
-    earned = rows.filter(places__gt=0).aggregate(s=Sum("places"))["s"] or 0
-    graduations = rows.filter(places__gt=0).count()
-    used = -(rows.filter(places__lt=0).aggregate(s=Sum("places"))["s"] or 0)
-    return {"graduations": graduations, "earned": earned, "used": used, "available": max(earned - used, 0)}
+    earning = Q(places__gt=0) if on is None else Q(places__gt=0, entered_on__lte=on)
+    totals = rows.aggregate(earned=Sum("places", filter=earning), graduations=Count("pk", filter=earning),
+                            used=Sum("places", filter=Q(places__lt=0)))
+    earned, used = totals["earned"] or 0, -(totals["used"] or 0)
+    return {"graduations": totals["graduations"], "earned": earned, "used": used,
+            "available": max(earned - used, 0)}
 
 
 def _scope_label(scope_region: str) -> str:
@@ -59,7 +63,7 @@ def ledger_earn(*, proposal: LifecycleProposal, on) -> ReplenishmentEntry | None
 def _use_place(application: Application, membership: Membership, rules, on) -> ReplenishmentEntry:
     code = scope_code(membership.region_id, rules.replenishment_scope)
     Region.objects.select_for_update().get(code=code)  # serialises every admission of this scope
-    summary = ledger_summary(code)
+    summary = ledger_summary(code, on=on)
     if summary["available"] < 1:
         where = _scope_label(code)
         raise ValidationError(
