@@ -125,6 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A 忘记密码 link works once (it is bound to the password it replaces) and for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: the cookie is renewed on every request
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

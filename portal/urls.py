@@ -22,6 +22,7 @@ portal_patterns = [
     path("jobs/<int:pk>/download/", system.job_download, name="job-download"),
     path("notifications/", system.notification_list, name="notification-list"),
     path("notifications/<int:pk>/read/", system.notification_read, name="notification-read"),
+    path("kpi/", include("portal.views.kpi")),
 ]
 
 api_patterns = [
@@ -39,6 +40,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", accounts.register, name="register"),
     path("password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("healthz", system.healthz, name="healthz"),
     path("portal/", include((portal_patterns, "portal"))),
     path("api/", include(api_patterns)),

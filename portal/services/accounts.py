@@ -100,3 +100,36 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 
 def user_password_changed(*, user: User, ip_address: str | None = None) -> None:
     audit(actor=user, action="user.password_changed", target=user, ip_address=ip_address)
+
+
+#: Who may lift a lock-out: the level above (a city its counties' accounts, a province its cities' and counties').
+UNLOCK_ROLES = ("city", "province", "admin")
+
+
+def account_locked(user: User) -> bool:
+    """Whether the login lock-out (django-axes, per account) holds for ``user`` now."""
+    from axes.helpers import get_failure_limit
+    from axes.models import AccessAttempt
+
+    limit = get_failure_limit(None, None)
+    return AccessAttempt.objects.filter(username=user.username, failures_since_start__gte=limit).exists()
+
+
+def account_unlock(*, actor: User, user: User, reason: str = "") -> int:
+    """Lift ``user``'s lock-out before its cool-off ends; only the level above, only in its region."""
+    from axes.utils import reset
+
+    if actor.role not in UNLOCK_ROLES or actor.pk == user.pk or not User.objects.visible_to(actor).filter(
+            pk=user.pk).exists():
+        raise ValidationError("只有上级主管部门可以为本辖区的账号解除锁定。")
+    cleared = reset(username=user.username)
+    audit(actor=actor, action="user.unlocked", target=user, comment=(reason or "").strip()[:500])
+    return cleared
+
+
+def account_password_reset(*, user: User, ip_address: str | None = None) -> None:
+    """A password set through the e-mailed one-time link: the lock-out of that account ends with it."""
+    from axes.utils import reset
+
+    reset(username=user.username)
+    audit(actor=user, action="user.password_reset", target=user, ip_address=ip_address)

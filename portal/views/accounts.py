@@ -11,7 +11,15 @@ from ..filters import AuditFilter, OrganisationFilter, UserFilter
 from ..forms import EnterpriseRegistrationForm, LoginForm, StaffAccountForm
 from ..models import AuditEntry, Organisation, User
 from ..scoping import get_visible_or_404
-from ..services.accounts import enterprise_register, staff_account_create, user_password_changed
+from ..services.accounts import (
+    UNLOCK_ROLES,
+    account_locked,
+    account_password_reset,
+    account_unlock,
+    enterprise_register,
+    staff_account_create,
+    user_password_changed,
+)
 from ..services.audit import client_ip
 from .mixins import FilteredListView, RoleRequiredMixin
 
@@ -28,6 +36,24 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         user_password_changed(user=self.request.user, ip_address=client_ip(self.request))
         messages.success(self.request, "密码已修改。")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """忘记密码: a one-time link by e-mail (Django's token: it expires after ``PASSWORD_RESET_TIMEOUT`` and once the
+    password changes). The page says the same whether or not the address is known, so it reveals no account."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_password_reset(user=form.user, ip_address=client_ip(self.request))
         return response
 
 
@@ -98,9 +124,20 @@ def organisation_detail(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def user_detail(request, pk):
     person = get_visible_or_404(User.objects.select_related("organisation__region"), request.user, pk=pk)
-    return render(request, "portal/user_detail.html", {"person": person})
+    may_unlock = request.user.role in UNLOCK_ROLES and request.user.pk != person.pk
+    if request.method == "POST" and may_unlock:
+        try:
+            account_unlock(actor=request.user, user=person, reason=request.POST.get("reason", ""))
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, f"已为 {person.username} 解除登录锁定。")
+        return redirect("portal:user-detail", pk=person.pk)
+    return render(request, "portal/user_detail.html", {
+        "person": person, "locked": account_locked(person), "may_unlock": may_unlock})
 
 
 class StaffCreateView(RoleRequiredMixin, auth_views.FormView):
