@@ -58,10 +58,13 @@ def huangshi_batch(shipped):
     return make_batch(code="huangshi-2024", name="2025 年度黄石申报")
 
 
-def admitted(in_batch, *, region: str = "420202", province=None, **kwargs) -> Membership:
-    """A member made by the real admission (``application_admit``) of an application of ``in_batch``."""
+def admitted(in_batch, *, region: str = "420202", province=None, on: date | None = None, **kwargs) -> Membership:
+    """A member made by the real admission (``application_admit``) of an application of ``in_batch``; ``on``
+    moves its admission day into the past afterwards."""
     application = advanced(in_batch, S.PROVINCE_RECOMMENDED, region=region, **kwargs)
     application_admit(application=application, reviewer=province or reviewer("province", region[:2] + "0000"))
+    if on is not None:
+        Membership.objects.filter(application=application).update(admitted_on=on, status_changed_on=on)
     return Membership.objects.get(application=application)
 
 
