@@ -217,3 +217,20 @@ def test_the_timeline_reads_the_same_queries_for_5_and_200_events(client, batch,
         assert len(response.json()) >= 200
     else:
         assert response.content.decode().count('class="timeline-event"') >= 200
+
+
+def test_a_report_returned_and_accepted_later_shows_both_steps(batch, county):
+    from portal.services import audit
+
+    member = admitted(batch)
+    year = ReportingYear.objects.create(year=2025, region_id="420000", opens_on=date(2026, 1, 1),
+                                        deadline=date(2026, 3, 31))
+    report = MonitoringReport.objects.create(membership=member, reporting_year=year, year=2025, status="accepted",
+                                             verified_by=county, verified_at=at(date(2026, 3, 20)))
+    MonitoringRevision.objects.create(report=report, number=1, data={}, submitted_at=at(date(2026, 3, 1)))
+    audit(actor=county, action="monitoring.returned", target=report, comment="研发投入与审计报告不一致",
+          data={"number": 1})
+    MonitoringRevision.objects.create(report=report, number=2, data={}, submitted_at=at(date(2026, 3, 15)))
+    titles = [e.title for e in membership_timeline(membership=member, user=owner_of(member))]
+    assert "提交 2025 年度监测报告（第 1 版）" in titles and "提交 2025 年度监测报告（第 2 版）" in titles
+    assert "年度监测报告被退回修改（第 1 版）" in titles and "2025 年度监测报告经县级核实" in titles

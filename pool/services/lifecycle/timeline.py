@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -176,22 +178,31 @@ def admissions(subject: TimelineSubject) -> Iterable[TimelineEvent]:
             url=url_for("pool:membership-detail", membership.pk))
 
 
-STATUS_ACTIONS = {
-    "membership.follow_up_started": ("转入接续培育", "good"),
+#: Steps read from the audit log: (kind, title, tone) by action. A member step (follow-up) is audited on the
+#: member; a county's return of a monitoring report on the report (a report keeps only its latest verification,
+#: so earlier returns are found here).
+AUDITED_STEPS = {
+    "membership.follow_up_started": ("status", "转入接续培育", "good"),
+    "monitoring.returned": ("monitoring", "年度监测报告被退回修改", "bad"),
 }
 
 
 @timeline_source
-def status_changes(subject: TimelineSubject) -> Iterable[TimelineEvent]:
-    """培育状态 — member steps taken on the member page (follow-up), read from the audit log."""
-    rows = (AuditEntry.objects.filter(target_type=Membership._meta.label_lower,
-                                      target_id__in=[str(pk) for pk in subject.membership_ids],
-                                      action__in=list(STATUS_ACTIONS))
+def audited_steps(subject: TimelineSubject) -> Iterable[TimelineEvent]:
+    """培育状态, 年度监测 — member steps taken on the member page and reports returned by the county."""
+    reports = (MonitoringReport.objects.filter(membership_id__in=subject.membership_ids)
+               .annotate(key=Cast("pk", CharField())).values("key"))
+    members = Q(target_type=Membership._meta.label_lower, target_id__in=[str(pk) for pk in subject.membership_ids])
+    returned = Q(target_type=MonitoringReport._meta.label_lower, target_id__in=reports)
+    rows = (AuditEntry.objects.filter(members | returned, action__in=list(AUDITED_STEPS))
             .select_related("actor").order_by("created_at", "pk"))
     for entry in rows:
-        title, tone = STATUS_ACTIONS[entry.action]
-        yield TimelineEvent(at=entry.created_at, kind="status", title=title, detail=entry.comment,
-                            actor=person(entry.actor, entry.actor_name), tone=tone)
+        kind, title, tone = AUDITED_STEPS[entry.action]
+        url = url_for("pool:monitoring-detail", int(entry.target_id)) if kind == "monitoring" else ""
+        if kind == "monitoring" and entry.data.get("number"):
+            title = f"{title}（第 {entry.data['number']} 版）"
+        yield TimelineEvent(at=entry.created_at, kind=kind, title=title, detail=entry.comment,
+                            actor=person(entry.actor, entry.actor_name), tone=tone, url=url)
 
 
 @timeline_source
@@ -208,21 +219,16 @@ def monitoring_submissions(subject: TimelineSubject) -> Iterable[TimelineEvent]:
 
 
 @timeline_source
-def monitoring_verifications(subject: TimelineSubject) -> Iterable[TimelineEvent]:
-    """年度监测 — the county's latest verification of each report: accepted, or returned with its comment."""
-    rows = (MonitoringReport.objects.filter(membership_id__in=subject.membership_ids, verified_at__isnull=False)
-            .select_related("verified_by").only("pk", "year", "status", "comment", "verified_at",
-                                                 "verified_by__username", "verified_by__full_name")
+def monitoring_acceptances(subject: TimelineSubject) -> Iterable[TimelineEvent]:
+    """年度监测 — each report the county accepted (returns are read from the audit log, see ``audited_steps``)."""
+    rows = (MonitoringReport.objects.filter(membership_id__in=subject.membership_ids,
+                                            status=MonitoringStatus.ACCEPTED, verified_at__isnull=False)
+            .select_related("verified_by").only("pk", "year", "comment", "verified_at", "verified_by__username",
+                                                 "verified_by__full_name")
             .order_by("verified_at", "pk"))
     for report in rows:
-        if report.status == MonitoringStatus.ACCEPTED:
-            title, tone = f"{report.year} 年度监测报告经县级核实", "good"
-        elif report.status == MonitoringStatus.RETURNED:
-            title, tone = f"{report.year} 年度监测报告被退回修改", "bad"
-        else:
-            continue
-        yield TimelineEvent(at=report.verified_at, kind="monitoring", title=title, detail=report.comment,
-                            actor=person(report.verified_by), tone=tone,
+        yield TimelineEvent(at=report.verified_at, kind="monitoring", title=f"{report.year} 年度监测报告经县级核实",
+                            detail=report.comment, actor=person(report.verified_by), tone="good",
                             url=url_for("pool:monitoring-detail", report.pk))
 
 
