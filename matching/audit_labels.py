@@ -17,5 +17,8 @@ ACTIONS = {
     "supply_patent.imported": "导入供给专利",
     "supply_patent.listed": "发布供给专利",
     "supply_patent.dormancy_refreshed": "更新沉睡专利标记",
+    "match.introduction_requested": "申请与对方对接",
+    "match.introduction_accepted": "同意对接",
+    "match.introduction_brokered": "主管部门促成对接",
     **{f"match.{status}": f"匹配状态变更为“{label}”" for status, label in MatchStatus.choices},
 }

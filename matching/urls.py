@@ -24,6 +24,7 @@ urlpatterns = [
     path("matches/", matches.MatchListView.as_view(), name="match-list"),
     path("matches/<int:pk>/", matches.match_detail, name="match-detail"),
     path("matches/<int:pk>/move/<str:to>/", matches.match_move, name="match-move"),
+    path("matches/<int:pk>/introduction/<str:action>/", matches.match_introduction, name="match-introduction"),
     path("matches/<int:pk>/deal/", matches.deal_create, name="deal-create"),
     path("deals/", matches.DealListView.as_view(), name="deal-list"),
     path("deals/export/", matches.deal_export, name="deal-export"),

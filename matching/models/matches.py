@@ -47,6 +47,15 @@ class Match(models.Model):
     run = models.ForeignKey("matching.MatchingRun", verbose_name="匹配批次", null=True, blank=True,
                             on_delete=models.SET_NULL, related_name="+")
     status_changed_at = models.DateTimeField("状态更新时间", null=True, blank=True)
+    # 牵线: one party asks to be put in touch, the other accepts (or a bureau brokers it); only then does each
+    # see the other's contact person and phone.
+    introduction_requested_by = models.ForeignKey("portal.User", verbose_name="申请对接人", null=True, blank=True,
+                                                  on_delete=models.SET_NULL, related_name="+")
+    introduction_requested_at = models.DateTimeField("申请对接时间", null=True, blank=True)
+    introduced_by = models.ForeignKey("portal.User", verbose_name="同意或促成对接人", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    introduced_at = models.DateTimeField("双方同意对接时间", null=True, blank=True)
+    introduction_brokered = models.BooleanField("由主管部门促成", default=False)
     created_at = models.DateTimeField("推荐时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

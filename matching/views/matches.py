@@ -25,6 +25,13 @@ from ..services.follow_up import (
     match_transition,
     may_record_deals,
 )
+from ..services.introductions import (
+    counterpart_contact,
+    introduction_accept,
+    introduction_actions,
+    introduction_broker,
+    introduction_request,
+)
 from .common import form_data, show_service_errors
 
 MATCH_ROLES = ("enterprise", "supplier", "county", "city", "province", "admin")
@@ -54,8 +61,27 @@ def match_detail(request, pk):
     match = _match_for(request.user, pk)
     return render(request, "matching/match_detail.html", {
         "match": match, "buttons": available_transitions(request.user, match),
+        "introduction_actions": introduction_actions(request.user, match),
+        "counterpart": counterpart_contact(request.user, match),
         "can_edit_deal": hasattr(match, "deal") and may_record_deals(request.user),
     })
+
+
+@login_required
+@require_POST
+def match_introduction(request, pk, action):
+    match = _match_for(request.user, pk)
+    service = {"request": introduction_request, "accept": introduction_accept, "broker": introduction_broker}.get(action)
+    if service is None:
+        raise Http404("页面不存在")
+    try:
+        service(match=match, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, {"request": "已申请对接，等待对方同意。", "accept": "已同意对接，双方可见联系方式。",
+                                   "broker": "已促成双方对接。"}[action])
+    return redirect("matching:match-detail", pk=pk)
 
 
 @login_required
