@@ -10,4 +10,9 @@ BEAT_SCHEDULE = {
         "task": "portal.tasks.purge_expired_exports",
         "schedule": crontab(hour=3, minute=17),
     },
+    # The quarterly KPI reports, on the 5th after each quarter ends (late deals and pledges have been entered).
+    "portal.prepare_kpi_reports": {
+        "task": "portal.tasks.prepare_kpi_reports",
+        "schedule": crontab(hour=5, minute=40, day_of_month=5, month_of_year="1,4,7,10"),
+    },
 }

@@ -27,3 +27,11 @@ def send_notification(recipient_ids: list[int], verb: str, title: str, body: str
 @shared_task(name="portal.tasks.purge_expired_exports", ignore_result=True)
 def purge_expired_exports() -> int:
     return purge_expired_exports_service()
+
+
+@shared_task(name="portal.tasks.prepare_kpi_reports", ignore_result=True)
+def prepare_kpi_reports() -> int:
+    """After a quarter ends: every region's quarterly KPI report, stored, and its bureau told."""
+    from .services.kpi import reports_prepare
+
+    return reports_prepare()

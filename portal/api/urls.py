@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import kpi, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet)
@@ -10,4 +10,4 @@ router.register("users", views.UserViewSet)
 router.register("jobs", views.JobViewSet)
 router.register("notifications", views.NotificationViewSet)
 
-urlpatterns = [path("me/", views.me, name="api-me"), *router.urls]
+urlpatterns = [path("me/", views.me, name="api-me"), path("kpi/", include(kpi)), *router.urls]

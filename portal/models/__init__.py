@@ -1,5 +1,6 @@
 from .audit import AuditEntry
 from .jobs import Job
+from .kpi import KpiReport, KpiTarget, TargetSource
 from .notifications import Notification
 from .organisations import Organisation, OrganisationKind
 from .regions import Region, RegionLevel
@@ -8,11 +9,14 @@ from .users import Role, User
 __all__ = [
     "AuditEntry",
     "Job",
+    "KpiReport",
+    "KpiTarget",
     "Notification",
     "Organisation",
     "OrganisationKind",
     "Region",
     "RegionLevel",
     "Role",
+    "TargetSource",
     "User",
 ]

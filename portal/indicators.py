@@ -1,0 +1,232 @@
+"""The indicators the bureaus report (DESIGN §8), as data: one registry collected from each app's ``indicators.py``.
+
+An app's ``indicators.py`` defines ``INDICATORS``: a list of ``Indicator``. The portal collects them in app order,
+exactly like ``navigation`` collects ``nav.py``, so the portal core imports no app directly and an app that is not
+installed simply contributes nothing.
+
+An indicator says what it counts and how: the records behind it (a queryset), the date that places a record in a
+period, the region path that places it in a region subtree, and the SQL aggregate of its figure (a sum, a count,
+a distinct count, or a ratio of two of them). Every figure is one aggregate query over the records; periods are
+conditional aggregates of the same query (``aggregate(p0=Sum(..., filter=Q(date in p0)), p1=...)``), so the
+dashboard asks the database once per indicator, never loops over rows in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from importlib import import_module
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
+
+ZERO = Decimal(0)
+DASH = "—"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How a figure is aggregated from the records: ``sum`` of a field, ``count`` of rows, ``distinct`` count of a
+    field; optionally restricted by ``where`` (a Q over the same records)."""
+
+    how: str
+    field: str = "pk"
+    #: a Q, or a function returning one (for a condition that names another app's models, built when first used)
+    where: Q | Callable[[], Q] | None = None
+
+    def condition(self) -> Q | None:
+        return self.where() if callable(self.where) else self.where
+
+    def expression(self, condition: Q):
+        where = self.condition()
+        if where is not None:
+            condition = condition & where
+        if self.how == "sum":
+            return Coalesce(Sum(self.field, filter=condition), ZERO)
+        if self.how == "count":
+            return Count(self.field, filter=condition)
+        if self.how == "distinct":
+            return Count(self.field, filter=condition, distinct=True)
+        raise ValueError(f"unknown measure: {self.how}")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """绩效指标 — one figure a bureau reports, with how it is computed.
+
+    ``records()`` is every record that can count (already restricted to the ones that count: deals of matches that
+    reached the deal status, approved decisions, …); ``date_field`` places a record in a period, ``region_field``
+    (a path to a ``portal.Region`` foreign key) places it in a region subtree. ``measure`` is the figure; a ratio
+    indicator has ``denominator`` too and is shown as a percentage.
+    """
+
+    code: str
+    name: str
+    unit: str
+    group: str
+    records: Callable[[], QuerySet]
+    date_field: str
+    region_field: str
+    measure: Measure
+    period_note: str
+    region_note: str
+    denominator: Measure | None = None
+    order: int = 50
+    #: names the seed tables give this indicator (the task column of 年度绩效目标), for the Excel import
+    aliases: tuple[str, ...] = ()
+    #: the columns of the record list behind a figure: (header, dotted attribute path)
+    columns: tuple[tuple[str, str], ...] = ()
+    select_related: tuple[str, ...] = ()
+    #: the record list's order (newest first); defaults to ``date_field``
+    order_field: str = ""
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.denominator is not None
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit == "元"
+
+    # --- querying -----------------------------------------------------------------------------------------
+    def region_q(self, prefix: str) -> Q:
+        return Q(**{f"{self.region_field}__code__startswith": prefix}) if prefix else Q()
+
+    def range_q(self, start: date, end: date) -> Q:
+        return Q(**{f"{self.date_field}__gte": start, f"{self.date_field}__lte": end})
+
+    def in_region(self, prefix: str) -> QuerySet:
+        return self.records().filter(self.region_q(prefix))
+
+    def behind(self, prefix: str, start: date, end: date) -> QuerySet:
+        """The records behind one figure (the list a figure opens to)."""
+        qs = self.in_region(prefix).filter(self.range_q(start, end))
+        where = (self.denominator or self.measure).condition()  # a ratio lists its base, the others what they count
+        if where is not None:
+            qs = qs.filter(where)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs.order_by(f"-{self.order_field or self.date_field}", "-pk")
+
+    def _annotations(self, ranges: Sequence[tuple[date, date]]) -> dict:
+        annotations = {}
+        for i, (start, end) in enumerate(ranges):
+            condition = self.range_q(start, end)
+            annotations[f"n{i}"] = self.measure.expression(condition)
+            if self.denominator is not None:
+                annotations[f"d{i}"] = self.denominator.expression(condition)
+        return annotations
+
+    def _narrowed(self, prefix: str, ranges: Sequence[tuple[date, date]]) -> QuerySet:
+        first = min(start for start, _ in ranges)
+        last = max(end for _, end in ranges)
+        return self.in_region(prefix).filter(self.range_q(first, last))
+
+    def _figures(self, row: dict, count: int) -> list[Decimal]:
+        figures = []
+        for i in range(count):
+            numerator = Decimal(row.get(f"n{i}") or 0)
+            if self.denominator is None:
+                figures.append(numerator)
+            else:
+                denominator = Decimal(row.get(f"d{i}") or 0)
+                figures.append(None if not denominator else numerator * 100 / denominator)
+        return figures
+
+    def values(self, prefix: str, ranges: Sequence[tuple[date, date]]) -> list[Decimal | None]:
+        """The figure for each date range in the region subtree of ``prefix``: one aggregate query. A ratio whose
+        denominator is zero is None."""
+        if not ranges:
+            return []
+        row = self._narrowed(prefix, ranges).aggregate(**self._annotations(ranges))
+        return self._figures(row, len(ranges))
+
+    def values_by_subregion(self, prefix: str, digits: int, ranges: Sequence[tuple[date, date]]) -> dict:
+        """The figures per sub-region (the first ``digits`` of the region code) of the subtree: one grouped
+        aggregate query. Returns ``{code prefix: [figure per range]}``."""
+        if not ranges:
+            return {}
+        rows = (self._narrowed(prefix, ranges)
+                .annotate(sub=Substr(f"{self.region_field}__code", 1, digits)).order_by()
+                .values("sub").annotate(**self._annotations(ranges)))
+        return {row["sub"]: self._figures(row, len(ranges)) for row in rows}
+
+    def describe(self) -> dict:
+        return {"code": self.code, "name": self.name, "unit": self.unit, "group": self.group,
+                "period": self.period_note, "region": self.region_note, "ratio": self.is_ratio}
+
+
+@dataclass
+class Figure:
+    """One indicator's figure with its comparison, as shown and exported."""
+
+    indicator: Indicator
+    value: Decimal | None
+    previous: Decimal | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def growth(self) -> Decimal | None:
+        return growth(self.value, self.previous)
+
+
+def growth(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    """Year-on-year growth in percent; None (shown "—") when there is no base to compare with."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return (Decimal(current) - Decimal(previous)) * 100 / Decimal(previous)
+
+
+def percent_text(value: Decimal | None, decimals: int = 1) -> str:
+    if value is None:
+        return DASH
+    quantum = Decimal(1).scaleb(-decimals)
+    return f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)}%"
+
+
+def figure_text(indicator: Indicator, value: Decimal | None) -> str:
+    if value is None:
+        return DASH
+    if indicator.is_ratio:
+        return percent_text(value)
+    if indicator.is_money:
+        return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+    return f"{Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+
+
+# --- the registry --------------------------------------------------------------------------------------------
+@cache
+def _indicator_modules():
+    modules = []
+    for config in apps.get_app_configs():
+        try:
+            modules.append(import_module(f"{config.name}.indicators"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.indicators":
+                raise
+    return modules
+
+
+@cache
+def registry() -> dict[str, Indicator]:
+    """Every installed app's indicators by code, in display order."""
+    found = [i for module in _indicator_modules() for i in getattr(module, "INDICATORS", [])]
+    found.sort(key=lambda i: i.order)
+    result: dict[str, Indicator] = {}
+    for indicator in found:
+        if indicator.code in result:
+            raise ValueError(f"indicator code used twice: {indicator.code}")
+        result[indicator.code] = indicator
+    return result
+
+
+def all_indicators() -> list[Indicator]:
+    return list(registry().values())
+
+
+def get_indicator(code: str) -> Indicator | None:
+    return registry().get(code)
