@@ -1,10 +1,11 @@
 # The two commands of README.md: `make run` and `make test`. Everything else here serves them.
 PYTHON ?= python3
+PORT   ?= 8000
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup system-deps lint migrate-check check pytest bench clean worker beat
+.PHONY: run test setup test-setup system-deps test-deps lint migrate-check check pytest bench clean worker beat
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,15 +15,20 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) system-deps
 
+test-setup: $(STAMP) test-deps
+
 system-deps:
 	@bash scripts/system_deps.sh
+
+test-deps:
+	@bash scripts/system_deps.sh --test
 
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup lint migrate-check check pytest
+test: test-setup lint migrate-check check pytest
 
 lint:
 	$(VENV)/bin/ruff check .
