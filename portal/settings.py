@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "criteria",
     "pool",
     "matching",
+    "finance",
 ]
 
 MIDDLEWARE = [

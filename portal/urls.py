@@ -9,7 +9,7 @@ from .api.views import TokenView
 from .views import accounts, home, system
 
 # Every app contributes its pages under its own prefix and its API under /api/<app>/ (see <app>/api/urls.py).
-APPS = [("pool", "pool"), ("criteria", "criteria"), ("matching", "matching")]
+APPS = [("pool", "pool"), ("criteria", "criteria"), ("matching", "matching"), ("finance", "finance")]
 
 portal_patterns = [
     path("organisations/", accounts.OrganisationListView.as_view(), name="organisation-list"),
