@@ -63,4 +63,33 @@ def seed(stdout) -> dict:
         "demo_supplier": _login("demo_supplier", supplier, "刘老师", password),
         "demo_admin": _login("demo_admin", None, "系统管理员", password, is_staff=True, is_superuser=True),
     }
+    _kpi_targets(users)
     return users
+
+
+# This year's targets in the shape of seed 001's table: the province for itself and Huangshi, Huangshi split over
+# 黄石港区 (figures scaled from the seed's 2023 column), so the KPI dashboard shows progress on first login.
+DEMO_TARGETS = {
+    PROVINCE: {"sme_deal_count": (800, 30), "sme_deal_amount": (130_000_000, 30), "sme_deal_received": (65_000_000, 30),
+               "academic_deal_count": (1680, 20), "academic_deal_amount": (270_000_000, 20),
+               "academic_deal_received": (135_000_000, 20), "sme_benefited": (430, 10), "sme_filing_rate": (100, None),
+               "pool_applications": (300, None), "pool_admissions": (200, None)},
+    HUANGSHI: {"sme_deal_count": (60, 30), "sme_deal_amount": (10_000_000, 30), "sme_deal_received": (5_000_000, 30),
+               "academic_deal_count": (120, 20), "sme_benefited": (35, 10), "sme_filing_rate": (100, None),
+               "pool_applications": (30, None), "pool_admissions": (20, None)},
+    HUANGSHIGANG: {"sme_deal_count": (15, 30), "sme_benefited": (9, 10), "pool_applications": (8, None)},
+}
+
+
+def _kpi_targets(users: dict) -> None:
+    from django.utils import timezone
+
+    from .services.kpi import target_set
+
+    year = timezone.localdate().year
+    for code, targets in DEMO_TARGETS.items():
+        user = users["demo_city" if code == HUANGSHIGANG else "demo_province"]
+        region = Region.objects.get(code=code)
+        for indicator, (absolute, rate) in targets.items():
+            target_set(user=user, indicator=indicator, region=region, year=year, absolute=absolute,
+                       growth_rate=rate, note="演示数据")
