@@ -1,6 +1,7 @@
 """Demo data of the pool: an open batch under the national criteria set, and a few Huangshi and Yichang
-enterprises that have already submitted, so reviewers have a queue. ``demo_enterprise`` starts without an
-application (it opens its own draft from the batch list)."""
+enterprises that have already submitted, so reviewers have a queue. ``demo_enterprise`` has no application in
+the open batch (it opens its own draft from the batch list); it is already a member from an earlier batch, with
+the rest of the pool after admission (``pool.demo_members``)."""
 
 import random
 from datetime import timedelta
@@ -13,6 +14,7 @@ from criteria.services import clear_caches, default_criteria_set
 from portal.demo import demo_uscc
 from portal.models import Organisation, OrganisationKind
 
+from .demo_members import seed as seed_members
 from .loadgen import application_facts, build_pools
 from .models import Application, ApplicationRevision, ApplicationStatus, ApplicationTransition, Batch
 from .services.scoring import evaluation_store
@@ -71,3 +73,4 @@ def seed(stdout) -> None:
             data["integrity"]["declared"] = True
             _submitted(batch, organisation, data)
     stdout.write(f"申报批次“{batch.name}”已开放，另有 {len(ENTERPRISES)} 家企业的已提交申报。")
+    seed_members(stdout)  # the pool after admission: members, reports, a decided graduation, follow-up
