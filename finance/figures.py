@@ -91,7 +91,7 @@ def pledge_figures(*, queryset=None, user=None, region_code: str = "", period: s
         queryset = PledgeRegistration.objects.visible_to(user) if user is not None else PledgeRegistration.objects
     if region_code:
         region = Region.objects.filter(code=region_code).first()
-        queryset = queryset.filter(region_id__startswith=region.scope_prefix if region else region_code)
+        queryset = queryset.filter(region__code__startswith=region.scope_prefix if region else region_code)
     rows = aggregate_rows(queryset, period=period, level=level, since=_year_before(since), until=until)
     index = {(r["area"], _as_date(r["period"])): r for r in rows}
     names = dict(Region.objects.filter(code__in={r["area"] for r in rows}).values_list("code", "name"))

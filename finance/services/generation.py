@@ -32,7 +32,7 @@ def members_of(region_code_prefix: str):
     """Every pool membership of a region subtree, newest admission first, as plain rows."""
     from pool.models import Membership
 
-    return (Membership.objects.filter(region_id__startswith=region_code_prefix)
+    return (Membership.objects.filter(region__code__startswith=region_code_prefix)
             .order_by("enterprise_id", "-admitted_on", "-id").values(*MEMBER_FIELDS))
 
 

@@ -206,7 +206,8 @@ def whitelist_publish(*, whitelist: Whitelist, user: User, banks, change_note: s
         PublicationEntry.objects.bulk_create(
             (PublicationEntry(publication=publication, position=r["position"],
                               **{k: r[k] for k in ENTRY_FIELDS}) for r in rows), batch_size=CHUNK)
-        Whitelist.objects.filter(pk=whitelist.pk).update(status=WhitelistStatus.PUBLISHED)
+        whitelist.status = WhitelistStatus.PUBLISHED
+        whitelist.save(update_fields=["status"])
         audit(actor=user, action="publication.published", target=publication, comment=publication.change_note,
               data={"number": number, "entries": len(rows), "banks": sorted(bank_ids), "hash":
                     publication.content_hash, "left_out": len(left_out), "summary": change_summary(publication.changes)})
