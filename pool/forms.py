@@ -102,3 +102,30 @@ class MisconductForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = members
         self.fields["membership"].label_from_instance = lambda m: f"{m.enterprise_name}（{m.uscc}）"
+
+
+class ReportingYearForm(forms.Form):
+    """开启年度监测 — the province's call for one year's monitoring reports (checked by the service)."""
+
+    prefix = "year"
+    year = forms.IntegerField(label="监测年度", min_value=2000, max_value=2100,
+                              error_messages={"required": "请填写监测年度。", "invalid": "请填写四位年份，如 2025。",
+                                              "min_value": "请填写四位年份，如 2025。",
+                                              "max_value": "请填写四位年份，如 2025。"})
+    opens_on = forms.DateField(label="填报开始日期", widget=DateInput(),
+                               error_messages={"required": "请填写填报开始日期。",
+                                               "invalid": "请填写正确的日期（如 2026-01-15）。"})
+    deadline = forms.DateField(label="填报截止日期", widget=DateInput(),
+                               error_messages={"required": "请填写填报截止日期。",
+                                               "invalid": "请填写正确的日期（如 2026-03-31）。"})
+    note = forms.CharField(label="填报说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportVerifyForm(forms.Form):
+    """县级核实 — accept a submitted monitoring report, or return it with what to correct."""
+
+    prefix = "verify"
+    decision = forms.ChoiceField(label="核实结果", choices=[("accepted", "核实通过"), ("returned", "退回修改")],
+                                 widget=forms.RadioSelect, error_messages={"required": "请选择核实结果。"})
+    comment = forms.CharField(label="县级意见", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="退回修改时必填，请写明需要修改的内容。")

@@ -8,4 +8,9 @@ BEAT_SCHEDULE = {
         "task": "pool.tasks.send_review_digest",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Monitoring reports: reminders before the deadline (30/7/1 days), the county's overdue list once after it.
+    "pool.send_monitoring_reminders": {
+        "task": "pool.tasks.send_monitoring_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }

@@ -35,3 +35,14 @@ def send_review_digest(day: str | None = None) -> dict:
     from .services.review.digest import review_digest_send
 
     return review_digest_send(day=date.fromisoformat(day) if day else None)
+
+
+@shared_task(name="pool.tasks.send_monitoring_reminders", ignore_result=True)
+def send_monitoring_reminders(day: str | None = None) -> dict:
+    """Beat, daily: remind enterprises of their monitoring report 30/7/1 days before the deadline, and tell each
+    county its overdue list once after it; a repeated run sends nothing twice."""
+    from datetime import date
+
+    from .services.lifecycle.reminders import monitoring_reminders_send
+
+    return monitoring_reminders_send(today=date.fromisoformat(day) if day else None)

@@ -1,10 +1,23 @@
 from django.urls import path
 
-from .views import applications, attachments, batches, members, ranking, review
+from .views import applications, attachments, batches, members, monitoring, ranking, review
 
 app_name = "pool"
 
 urlpatterns = [
+    # monitoring: reporting years, the enterprise's reports and form, verification, the summary and overdue list
+    path("monitoring/", monitoring.MonitoringSummaryView.as_view(), name="monitoring-summary"),
+    path("monitoring/export/", monitoring.monitoring_export, name="monitoring-export"),
+    path("monitoring/overdue/", monitoring.OverdueView.as_view(), name="monitoring-overdue"),
+    path("monitoring/years/", monitoring.ReportingYearListView.as_view(), name="reporting-year-list"),
+    path("monitoring/years/<int:pk>/start/", monitoring.report_start_view, name="monitoring-start"),
+    path("monitoring/mine/", monitoring.my_reports, name="monitoring-mine"),
+    path("monitoring/<int:pk>/", monitoring.report_detail, name="monitoring-detail"),
+    path("monitoring/<int:pk>/edit/", monitoring.report_edit, name="monitoring-edit"),
+    path("monitoring/<int:pk>/autosave/", monitoring.report_autosave_view, name="monitoring-autosave"),
+    path("monitoring/<int:pk>/submit/", monitoring.report_submit_view, name="monitoring-submit"),
+    path("monitoring/<int:pk>/verify/", monitoring.report_verify_view, name="monitoring-verify"),
+    path("monitoring/<int:pk>/patents/import/", monitoring.report_patents_import_view, name="monitoring-patent-import"),
     path("applications/", applications.ApplicationListView.as_view(), name="application-list"),
     path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
     path("applications/<int:pk>/edit/", applications.application_edit, name="application-edit"),

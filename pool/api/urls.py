@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import members, review, views
+from . import members, monitoring, review, views
 
 router = SimpleRouter()
 router.register("applications", views.ApplicationViewSet, basename="pool-application")
@@ -10,5 +10,7 @@ router.register("ranking", review.RankingViewSet, basename="pool-ranking")
 router.register("members", members.MembershipViewSet, basename="pool-membership")
 router.register("ledger", members.LedgerViewSet, basename="pool-ledger")
 router.register("milestones", members.MilestoneViewSet, basename="pool-milestone")
+router.register("reporting-years", monitoring.ReportingYearViewSet, basename="pool-reporting-year")
+router.register("monitoring", monitoring.MonitoringReportViewSet, basename="pool-monitoring")
 
 urlpatterns = [*router.urls]

@@ -7,3 +7,7 @@ __all__ = ["RecommendationListExporter", "ReviewQueueExporter"]
 from .members import LedgerExporter, MemberListExporter, MilestoneExporter  # noqa: E402
 
 __all__ += ["LedgerExporter", "MemberListExporter", "MilestoneExporter"]
+
+from .monitoring import MonitoringSummaryExporter  # noqa: E402
+
+__all__ += ["MonitoringSummaryExporter"]

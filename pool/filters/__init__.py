@@ -7,3 +7,7 @@ __all__ = ["ApplicationFilter", "BatchFilter", "ReviewFilter", "ReviewQueueFilte
 from .members import LedgerFilter, MemberFilter, MilestoneFilter  # noqa: E402
 
 __all__ += ["LedgerFilter", "MemberFilter", "MilestoneFilter"]
+
+from .monitoring import MonitoringFilter, ReportingYearFilter  # noqa: E402
+
+__all__ += ["MonitoringFilter", "ReportingYearFilter"]
