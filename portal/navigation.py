@@ -56,6 +56,38 @@ def nav_items_for(user) -> list[dict]:
     return [{"label": i.label, "url": u, "url_name": i.url_name} for i in items if (u := i.url())]
 
 
+@dataclass(frozen=True)
+class Todo:
+    """One line of a person's to-do list on the home page: what waits for them, how many, since when."""
+
+    label: str
+    count: int
+    url: str
+    since: object = None  # the oldest waiting item's date, if it matters
+    note: str = ""  # e.g. the quota left
+    urgent: bool = False
+
+
+@cache
+def _todo_modules():
+    modules = []
+    for config in apps.get_app_configs():
+        try:
+            modules.append(import_module(f"{config.name}.todos"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.todos":
+                raise
+    return modules
+
+
+def todos_for(user) -> list[Todo]:
+    """What waits for ``user``, from each app's ``todos.py`` (``todo_items(user)``); empty counts are left out."""
+    if not user.is_authenticated:
+        return []
+    items = [item for module in _todo_modules() for item in module.todo_items(user)]
+    return [item for item in items if item.count]
+
+
 def home_panels_for(user) -> list[tuple[str, dict]]:
     panels = []
     for module in _nav_modules():

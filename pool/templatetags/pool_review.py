@@ -74,3 +74,11 @@ def status_label(value: str) -> str:
 @register.filter
 def verdict_label(value: str) -> str:
     return _VERDICT_LABELS.get(value, value)
+
+
+@register.filter
+def next_step(status: str) -> str:
+    """What the enterprise does next with an application in ``status``."""
+    from ..todos import NEXT_STEPS
+
+    return NEXT_STEPS.get(status, "")
