@@ -24,7 +24,7 @@ from .models import FinancePolicy, PartnerBank, Publication, RiskFund
 from .services.policies import load_shipped_policies
 
 DEMO_BANK = "湖北银行黄石分行"
-OTHER_BANK = ("中国工商银行黄石分行", "91420200MA49ICBC0")
+OTHER_BANK = ("中国工商银行黄石分行", "91420200MA49GHYH0")
 PAST_BATCH = "2025 年度专利产业化样板企业培育库入库申报（已入库）"
 FUND = "黄石市知识产权质押融资风险补偿资金池"
 MEMBERS = [

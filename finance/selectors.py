@@ -48,8 +48,11 @@ def publication_list(*, user: User):
         # The bank's own count: entries it may still read (a revoked consent hides a row).
         from .models.whitelists import bank_entry_q
 
-        return queryset.annotate(visible_count=Count("entries", filter=bank_entry_q(user.organisation_id, "entries__")))
-    return queryset.annotate(visible_count=Count("entries"))
+        queryset = queryset.annotate(visible_count=Count("entries", filter=bank_entry_q(user.organisation_id,
+                                                                                      "entries__")))
+    else:
+        queryset = queryset.annotate(visible_count=Count("entries"))
+    return queryset.order_by("-published_at", "-id")  # a grouped query ignores Meta.ordering
 
 
 def publication_detail_queryset(user: User):
@@ -66,7 +69,7 @@ def entries_for(user: User, publication: Publication):
 
 def case_list(*, user: User):
     return (BankCase.objects.visible_to(user).select_related("bank", "region", "entry__publication")
-            .annotate(loan_count=Count("loans")))
+            .annotate(loan_count=Count("loans")).order_by("-updated_at", "-id"))
 
 
 def loan_list(*, user: User):
