@@ -14,14 +14,17 @@ NAV_ITEMS = [
     nav("接续培育", "pool:milestone-list", "county city province admin", order=37),
     nav("年度监测", "pool:monitoring-mine", "enterprise", order=31),
     nav("年度监测", "pool:monitoring-summary", "county city province admin", order=32),
+    nav("出库退库建议", "pool:proposal-list", "county city province admin", order=34),
 ]
 
 
 def home_panels(user) -> list[tuple[str, dict]]:
     from .services.lifecycle.member_lists import member_home_panels
     from .services.lifecycle.monitoring import monitoring_home_panels
+    from .services.lifecycle.proposals import proposal_home_panels
 
-    return [*application_panels(user), *member_home_panels(user), *monitoring_home_panels(user)]
+    return [*application_panels(user), *member_home_panels(user), *monitoring_home_panels(user),
+            *proposal_home_panels(user)]
 
 
 def application_panels(user) -> list[tuple[str, dict]]:

@@ -30,3 +30,12 @@ def rescore_on_criteria_set_published(sender, criteria_set=None, **kwargs):
             batch_score_queue(batch=batch, reason=f"入库标准已发布：{criteria_set}")
         else:
             batch_adopt_criteria_version(batch=batch, criteria_set=criteria_set)
+
+
+@receiver(lists_changed, dispatch_uid="pool.lifecycle_list_hits")
+def lifecycle_list_hits_on_lists_changed(sender, list_type: str = "", **kwargs):
+    """Cultivating members on the imported list get a misconduct record and a removal proposal."""
+    from .services.lifecycle.misconduct import list_hits_on_import
+
+    if list_type:
+        list_hits_on_import(list_type=list_type)

@@ -13,4 +13,9 @@ BEAT_SCHEDULE = {
         "task": "pool.tasks.send_monitoring_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # After each reporting year's deadline, once: evaluate every cultivating member and open proposals.
+    "pool.lifecycle_evaluate_due": {
+        "task": "pool.tasks.lifecycle_evaluate_due",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }

@@ -37,6 +37,48 @@ def send_review_digest(day: str | None = None) -> dict:
     return review_digest_send(day=date.fromisoformat(day) if day else None)
 
 
+@shared_task(name="pool.tasks.lifecycle_evaluate", acks_late=True)
+def lifecycle_evaluate(job_id: int) -> dict:
+    """出库退库评估 started from a page or a list import: the job's params say which members (a region, or ids),
+    the trigger and the date. A redelivered job that already finished does nothing; a repeated run opens nothing."""
+    from datetime import date
+
+    from .services.lifecycle.evaluation import evaluation_text
+    from .services.lifecycle.evaluation import lifecycle_evaluate as evaluate
+
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.status == JobStatus.DONE:
+        return {"skipped": "done"}
+    params = job.params
+    try:
+        result = evaluate(on=date.fromisoformat(params["on"]) if params.get("on") else None,
+                          membership_ids=params.get("membership_ids"), region=params.get("region") or None,
+                          trigger=params.get("trigger") or "manual", user=job.created_by, job_id=job_id)
+    except Exception as exc:
+        job_fail(job_id=job_id, message=f"评估失败：{exc}")
+        raise
+    job_finish(job_id=job_id, result=result, message=evaluation_text(result))
+    return result
+
+
+@shared_task(name="pool.tasks.lifecycle_evaluate_due", ignore_result=True)
+def lifecycle_evaluate_due(day: str | None = None) -> dict:
+    """Beat, daily: evaluate once after each reporting year's deadline (``ReportingYear.evaluated_at``)."""
+    from datetime import date
+
+    from .services.lifecycle.evaluation import lifecycle_evaluate_due as evaluate_due
+
+    return evaluate_due(today=date.fromisoformat(day) if day else None)
+
+
+@shared_task(name="pool.tasks.lifecycle_list_hits", acks_late=True, ignore_result=True)
+def lifecycle_list_hits(list_type: str) -> dict:
+    """A large list import's hits among cultivating members: recorded as misconduct and evaluated."""
+    from .services.lifecycle.misconduct import list_hits_record
+
+    return list_hits_record(list_type=list_type)
+
+
 @shared_task(name="pool.tasks.send_monitoring_reminders", ignore_result=True)
 def send_monitoring_reminders(day: str | None = None) -> dict:
     """Beat, daily: remind enterprises of their monitoring report 30/7/1 days before the deadline, and tell each

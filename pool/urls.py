@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, attachments, batches, members, monitoring, ranking, review
+from .views import applications, attachments, batches, members, monitoring, proposals, ranking, review
 
 app_name = "pool"
 
@@ -58,4 +58,17 @@ urlpatterns = [
     path("ledger/export/", members.ledger_export, name="ledger-export"),
     path("follow-up/", members.MilestoneListView.as_view(), name="milestone-list"),
     path("follow-up/export/", members.milestone_export, name="milestone-export"),
+    # lifecycle decisions: proposals (出库 / 退库建议), decided lists, appeals, misconduct records, evaluation runs
+    path("proposals/", proposals.ProposalListView.as_view(), name="proposal-list"),
+    path("proposals/export/", proposals.proposal_export, name="proposal-export"),
+    path("proposals/evaluate/", proposals.evaluation_run_view, name="lifecycle-evaluate"),
+    path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal-detail"),
+    path("proposals/<int:pk>/decide/", proposals.proposal_decide, name="proposal-decide"),
+    path("proposals/<int:pk>/appeal/", proposals.appeal_file_view, name="appeal-file"),
+    path("proposals/<int:pk>/appeal/decide/", proposals.appeal_decide_view, name="appeal-decide"),
+    path("graduations/", proposals.DecisionListView.as_view(kind="graduate"), name="graduate-list"),
+    path("graduations/export/", proposals.graduation_export, name="graduate-list-export"),
+    path("removals/", proposals.DecisionListView.as_view(kind="remove"), name="remove-list"),
+    path("removals/export/", proposals.removal_export, name="remove-list-export"),
+    path("misconduct/new/", proposals.misconduct_create_view, name="misconduct-create"),
 ]

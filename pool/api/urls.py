@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import members, monitoring, review, views
+from . import members, monitoring, proposals, review, views
 
 router = SimpleRouter()
 router.register("applications", views.ApplicationViewSet, basename="pool-application")
@@ -12,5 +12,9 @@ router.register("ledger", members.LedgerViewSet, basename="pool-ledger")
 router.register("milestones", members.MilestoneViewSet, basename="pool-milestone")
 router.register("reporting-years", monitoring.ReportingYearViewSet, basename="pool-reporting-year")
 router.register("monitoring", monitoring.MonitoringReportViewSet, basename="pool-monitoring")
+router.register("proposals", proposals.ProposalViewSet, basename="pool-proposal")
+router.register("graduations", proposals.GraduationViewSet, basename="pool-graduation")
+router.register("removals", proposals.RemovalViewSet, basename="pool-removal")
+router.register("misconduct", proposals.MisconductViewSet, basename="pool-misconduct")
 
 urlpatterns = [*router.urls]

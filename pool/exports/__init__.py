@@ -11,3 +11,7 @@ __all__ += ["LedgerExporter", "MemberListExporter", "MilestoneExporter"]
 from .monitoring import MonitoringSummaryExporter  # noqa: E402
 
 __all__ += ["MonitoringSummaryExporter"]
+
+from .proposals import GraduationListExporter, ProposalExporter, RemovalListExporter  # noqa: E402
+
+__all__ += ["GraduationListExporter", "ProposalExporter", "RemovalListExporter"]

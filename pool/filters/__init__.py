@@ -11,3 +11,7 @@ __all__ += ["LedgerFilter", "MemberFilter", "MilestoneFilter"]
 from .monitoring import MonitoringFilter, ReportingYearFilter  # noqa: E402
 
 __all__ += ["MonitoringFilter", "ReportingYearFilter"]
+
+from .proposals import DecisionFilter, ProposalFilter  # noqa: E402
+
+__all__ += ["DecisionFilter", "ProposalFilter"]
