@@ -72,7 +72,6 @@ MEMBERSHIP_STEPS: tuple[Step, ...] = (
     step(M.CULTIVATING, M.REMOVED, "city", "决定退库", style="danger"),
     step(M.GRADUATED, M.FOLLOW_UP, "county city", "转入接续培育"),
     step(M.REMOVED, M.CULTIVATING, "city province", "申诉成立，恢复培育"),
-    step(M.GRADUATED, M.CULTIVATING, "city province", "申诉成立，恢复培育"),
 )
 
 PROPOSAL_STEPS: tuple[Step, ...] = (
