@@ -32,6 +32,7 @@ class FieldSpec:
     help: str = ""
     check: str = ""  # a named format check of pool.validation (uscc, patent_no, region, industry)
     negative: bool = False  # numbers are non-negative unless this says otherwise (a profit may be a loss)
+    registered: bool = False  # taken from the registered organisation, shown but never typed
 
     @property
     def choice_labels(self) -> dict:
@@ -56,8 +57,9 @@ class SectionSpec:
 F = FieldSpec
 
 IDENTITY = SectionSpec("identity", "企业基本信息", (
-    F("name", "企业名称", required=True),
-    F("uscc", "统一社会信用代码", required=True, check="uscc", help="18 位，含校验位"),
+    F("name", "企业名称", required=True, registered=True, help="取自注册信息；如需变更，请联系所在地主管部门"),
+    F("uscc", "统一社会信用代码", required=True, check="uscc", registered=True,
+      help="取自注册信息；如需变更，请联系所在地主管部门"),
     F("region_code", "注册地行政区划代码", required=True, check="region", help="6 位代码，如 420202（黄石港区）"),
     F("legal_form", "企业类型", "choice", required=True, choices=tuple(LegalForm.CHOICES)),
     F("registration_date", "成立日期", "date", required=True),

@@ -42,9 +42,19 @@ class AutosaveResult:
 
 def initial_data(enterprise: Organisation) -> dict:
     """A new draft knows what registration already told us about the enterprise."""
-    data = empty_data()
-    data["identity"].update(name=enterprise.name, uscc=enterprise.uscc or "", region_code=enterprise.region_id)
+    data = with_registered_identity(empty_data(), enterprise)
+    data["identity"]["region_code"] = enterprise.region_id
     return data
+
+
+def with_registered_identity(data: dict, enterprise: Organisation) -> dict:
+    """``data`` with the enterprise's name and 统一社会信用代码 from its registration, whatever was posted: identity
+    (and with it the list check of criterion 10) is never typed."""
+    identity = dict(data.get("identity") or {}) if isinstance(data.get("identity"), dict) else {}
+    identity["name"] = enterprise.name
+    if enterprise.uscc:
+        identity["uscc"] = enterprise.uscc
+    return {**data, "identity": identity}
 
 
 def _ensure_enterprise(user: User) -> Organisation:
@@ -83,8 +93,8 @@ def ensure_editable(application: Application, user: User) -> None:
 
 def _denormalise(application: Application) -> list[str]:
     identity = application.data.get("identity") if isinstance(application.data.get("identity"), dict) else {}
-    application.enterprise_name = (str(identity.get("name") or "").strip() or application.enterprise.name)[:200]
-    application.uscc = normalise_uscc(str(identity.get("uscc") or ""))[:18]
+    application.enterprise_name = application.enterprise.name[:200]
+    application.uscc = normalise_uscc(application.enterprise.uscc or str(identity.get("uscc") or ""))[:18]
     application.industry_code = str(identity.get("industry_code") or "").strip().upper()[:10]
     return ["enterprise_name", "uscc", "industry_code"]
 
@@ -96,7 +106,8 @@ def application_autosave(*, application: Application, user: User, post) -> Autos
         application = Application.objects.select_for_update().select_related("batch__criteria_set",
                                                                               "enterprise").get(pk=application.pk)
         ensure_editable(application, user)
-        application.data, sections = merge_posted(application.data, post)
+        merged, sections = merge_posted(application.data, post)
+        application.data = with_registered_identity(merged, application.enterprise)
         fields = _denormalise(application)
         result = scoring.precheck(application)
         fields += scoring.apply_result(application, result, application.batch.criteria_set)
@@ -132,6 +143,7 @@ def application_submit(*, application: Application, user: User) -> Application:
                                                                               "enterprise").get(pk=application.pk)
         ensure_transition(application, to=ApplicationStatus.SUBMITTED, user=user)
         _check_window(application)
+        application.data = with_registered_identity(application.data, application.enterprise)
         errors = field_errors(application.data, complete=True)
         if errors:
             raise SubmissionInvalid(errors)

@@ -73,15 +73,11 @@ def test_only_enterprises_open_drafts(county_user, batch):
 
 def test_autosave_keeps_invalid_values_exactly_as_typed(applicant, batch):
     application = make_application(applicant, batch)
-    valid = applicant.organisation.uscc
-    wrong_check_digit = valid[:-1] + ("1" if valid[-1] == "0" else "0")
     post = form_post(application.data, ["identity"])
-    post.update({"identity.uscc": wrong_check_digit, "identity.revenue": "八千万", "identity.employees": "12.5"})
+    post.update({"identity.revenue": "八千万", "identity.employees": "12.5"})
     result = application_autosave(application=application, user=applicant, post=post)
     application.refresh_from_db()
-    assert application.data["identity"]["uscc"] == wrong_check_digit
     assert application.data["identity"]["revenue"] == "八千万"
-    assert result.errors["identity.uscc"] == "统一社会信用代码校验位不正确，请核对后重新输入。"
     assert result.errors["identity.revenue"] == "请输入数字（单位：元）。"
     assert result.errors["identity.employees"] == "请输入整数。"
 
@@ -190,3 +186,29 @@ def test_the_precheck_finds_a_listed_enterprise_whatever_hyphens_the_code_was_ty
     data = {**application.data, "identity": {**application.data["identity"], "uscc": typed}}
     result = precheck(application, data=data).to_dict()["results"][9]
     assert (result["number"], result["outcome"]) == (10, "fail")
+
+
+def test_identity_comes_from_the_registration_not_from_what_is_typed(applicant, batch):
+    """Typing another valid code once dodged a serious-dishonesty hit on the registered one (criterion 10)."""
+    from criteria.models import ListEntry, ListImport
+    from tests.factories import make_uscc
+
+    application = make_application(applicant, batch)
+    registered = applicant.organisation.uscc
+    source = ListImport.objects.create(list_type="serious_dishonesty", file_name="x.csv")
+    ListEntry.objects.create(list_type="serious_dishonesty", uscc=registered, name="x", source_import=source)
+    post = form_post(application.data, ["identity"])
+    post.update({"identity.uscc": make_uscc(99), "identity.name": "改过名字的公司"})
+    result = application_autosave(application=application, user=applicant, post=post)
+    application.refresh_from_db()
+    assert application.data["identity"]["uscc"] == registered and application.uscc == registered
+    assert application.data["identity"]["name"] == applicant.organisation.name == application.enterprise_name
+    assert result.precheck.to_dict()["results"][9]["outcome"] == "fail"
+
+
+def test_the_form_shows_the_registered_identity_read_only(client, applicant, batch):
+    application = make_application(applicant, batch)
+    client.force_login(applicant)
+    page = client.get(reverse("pool:application-edit", args=[application.pk])).content.decode()
+    field = page[page.index('name="identity.uscc"') - 200:page.index('name="identity.uscc"') + 300]
+    assert "readonly" in field and applicant.organisation.uscc in field
