@@ -179,9 +179,12 @@ class PublicationViewSet(ScopedReadOnlyViewSet):
 class CaseViewSet(ScopedReadOnlyViewSet):
     """银企对接记录：银行看本行的，企业看本企业的，县/市/省看辖区内各银行的。"""
 
-    queryset = BankCase.objects.select_related("bank").annotate(loan_count=Count("loans"))
+    queryset = BankCase.objects.all()
     serializer_class = s.CaseSerializer
     filterset_class = CaseFilter
+
+    def get_queryset(self):
+        return selectors.case_list(user=self.request.user)
 
 
 class LoanViewSet(ScopedReadOnlyViewSet):

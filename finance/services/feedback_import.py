@@ -86,8 +86,9 @@ def feedback_import(*, user: User, upload) -> FeedbackReport:
     bank_id = ensure_bank(user)
     report = FeedbackReport(file_name=getattr(upload, "name", "") or "")
     rows = _read(upload, report)
-    if report.ok:
-        listed = _check_against_records(bank_id, rows, report)
+    if report.file_error:
+        return report
+    listed = _check_against_records(bank_id, rows, report)  # the well-formed rows, so every bad row is named
     if not report.ok:
         return report
     enterprises = {o.pk: o for o in Organisation.objects.filter(pk__in=listed.values())}

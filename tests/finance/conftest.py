@@ -53,3 +53,40 @@ def other_bank(db):
     from tests.finance.helpers import bank
 
     return bank("另一家银行黄石分行")
+
+
+@pytest.fixture
+def applicant(batch):
+    """A pool member with a declared need and consent to all partner banks."""
+    from tests.finance.helpers import listed, member
+
+    user = member(batch=batch, name="黄石测试装备有限公司")
+    listed(user)
+    return user
+
+
+@pytest.fixture
+def published(applicant, city, bank_user):
+    from tests.finance.helpers import publish
+
+    return publish(city, [bank_user])
+
+
+@pytest.fixture
+def loan(published, applicant, bank_user):
+    """A pledged loan of the bank to the applicant, started 100 days ago."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from finance.services.feedback import loan_issue, pledge_register
+
+    start = timezone.localdate() - timedelta(days=100)
+    loan = loan_issue(user=bank_user, enterprise=applicant.organisation, contract_no="HT-001",
+                      amount=Decimal("2000000"), annual_rate=Decimal("4.35"), term_months=12, start_on=start,
+                      end_on=start + timedelta(days=365))
+    pledge_register(user=bank_user, loan=loan, registration_no="ZY-001", registered_on=start,
+                    pledged_assets=["202010123456.2"], pledged_value=Decimal("3000000"))
+    loan.refresh_from_db()
+    return loan
