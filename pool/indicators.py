@@ -23,11 +23,9 @@ def submitted_applications():
     return Application.objects.exclude(status=ApplicationStatus.DRAFT).filter(submitted_at__isnull=False)
 
 
-def decisions(kind: str):
-    def records():
-        return LifecycleProposal.objects.filter(kind=kind, status=ProposalStatus.APPROVED,
-                                                decided_on__isnull=False)
-    return records
+def decisions():
+    """The city's decisions that took effect (graduation or removal, by ``kind`` in each indicator)."""
+    return LifecycleProposal.objects.filter(status=ProposalStatus.APPROVED, decided_on__isnull=False)
 
 
 def replenishment_admissions():
@@ -55,13 +53,13 @@ INDICATORS = [
                        ("增补入库", "replenishment"), ("状态", "get_status_display")),
               select_related=("region",)),
     Indicator(code="pool_graduations", name="出库企业数量", unit="家", group=GROUP,
-              records=decisions(ProposalKind.GRADUATE), date_field="decided_on", region_field="membership__region",
-              measure=Measure("count"), period_note="按市级决定日期", region_note=COUNTY, order=62,
+              records=decisions, date_field="decided_on", region_field="membership__region",
+              measure=Measure("count", where=Q(kind=ProposalKind.GRADUATE)), period_note="按市级决定日期", region_note=COUNTY, order=62,
               columns=(("决定日期", "decided_on"), *MEMBER_COLUMNS, ("决定理由", "decision_comment")),
               select_related=("membership__region",)),
     Indicator(code="pool_removals", name="退库企业数量", unit="家", group=GROUP,
-              records=decisions(ProposalKind.REMOVE), date_field="decided_on", region_field="membership__region",
-              measure=Measure("count"), period_note="按市级决定日期", region_note=COUNTY, order=63,
+              records=decisions, date_field="decided_on", region_field="membership__region",
+              measure=Measure("count", where=Q(kind=ProposalKind.REMOVE)), period_note="按市级决定日期", region_note=COUNTY, order=63,
               columns=(("决定日期", "decided_on"), *MEMBER_COLUMNS, ("决定理由", "decision_comment")),
               select_related=("membership__region",)),
     Indicator(code="pool_replenishments", name="增补入库企业数量", unit="家", group=GROUP,

@@ -155,6 +155,11 @@ class Indicator:
                 .values("sub").annotate(**self._annotations(ranges)))
         return {row["sub"]: self._figures(row, len(ranges)) for row in rows}
 
+    def _row_of(self, row: dict, index: int, count: int) -> list[Decimal | None]:
+        """This indicator's figures out of a row that several indicators share (keys ``n<index>_<range>``)."""
+        mine = {f"{kind}{i}": row.get(f"{kind}{index}_{i}") for kind in "nd" for i in range(count)}
+        return self._figures(mine, count)
+
     def describe(self) -> dict:
         return {"code": self.code, "name": self.name, "unit": self.unit, "group": self.group,
                 "period": self.period_note, "region": self.region_note, "ratio": self.is_ratio}
@@ -196,6 +201,68 @@ def figure_text(indicator: Indicator, value: Decimal | None) -> str:
     if indicator.is_money:
         return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
     return f"{Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+
+
+# --- several indicators at once ------------------------------------------------------------------------------
+def _groups(indicators: Sequence[Indicator], *, by_region: bool) -> dict:
+    """Indicators over the same records and date (and, for a breakdown, region path) share one query."""
+    groups: dict = {}
+    for indicator in indicators:
+        key = (indicator.records, indicator.date_field, indicator.region_field if by_region else None)
+        groups.setdefault(key, []).append(indicator)
+    return groups
+
+
+def _shared(members: list[Indicator], prefix: str, ranges: Sequence[tuple[date, date]]):
+    """The records of a group in the date span, in the region (any of the members' region paths), with each
+    member's conditional aggregates (``n<member>_<range>``, ``d<member>_<range>``)."""
+    first = min(start for start, _ in ranges)
+    last = max(end for _, end in ranges)
+    paths = {m.region_field for m in members}
+    region = Q()
+    for path in paths:
+        region |= Q(**{f"{path}__code__startswith": prefix})
+    annotations = {}
+    for j, indicator in enumerate(members):
+        for i, (start, end) in enumerate(ranges):
+            condition = indicator.range_q(start, end)
+            if len(paths) > 1 and prefix:
+                condition &= indicator.region_q(prefix)
+            annotations[f"n{j}_{i}"] = indicator.measure.expression(condition)
+            if indicator.denominator is not None:
+                annotations[f"d{j}_{i}"] = indicator.denominator.expression(condition)
+    queryset = members[0].records().filter(members[0].range_q(first, last))
+    return (queryset.filter(region) if prefix else queryset), annotations
+
+
+def values_many(indicators: Sequence[Indicator], prefix: str,
+                ranges: Sequence[tuple[date, date]]) -> dict[str, list[Decimal | None]]:
+    """The figures of several indicators for each range: one aggregate query per group of indicators that read
+    the same records (all the deal indicators are one pass over the deals)."""
+    result: dict[str, list] = {}
+    for members in _groups(indicators, by_region=False).values():
+        queryset, annotations = _shared(members, prefix, ranges)
+        row = queryset.aggregate(**annotations)
+        for j, indicator in enumerate(members):
+            result[indicator.code] = indicator._row_of(row, j, len(ranges))
+    return result
+
+
+def values_by_subregion_many(indicators: Sequence[Indicator], prefix: str, digits: int,
+                             ranges: Sequence[tuple[date, date]]) -> dict[str, dict[str, list]]:
+    """``{indicator code: {sub-region prefix: [figure per range]}}``: one grouped query per group of indicators
+    over the same records and region path."""
+    result: dict[str, dict] = {}
+    for (_, _, path), members in _groups(indicators, by_region=True).items():
+        queryset, annotations = _shared(members, prefix, ranges)
+        rows = (queryset.annotate(sub=Substr(f"{path}__code", 1, digits)).order_by().values("sub")
+                .annotate(**annotations))
+        for indicator in members:
+            result[indicator.code] = {}
+        for row in rows:
+            for j, indicator in enumerate(members):
+                result[indicator.code][row["sub"]] = indicator._row_of(row, j, len(ranges))
+    return result
 
 
 # --- the registry --------------------------------------------------------------------------------------------

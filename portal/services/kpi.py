@@ -7,6 +7,7 @@ the API and the beat job all call these.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,13 +24,14 @@ from django.utils import timezone
 
 from ..exports import Column, Exporter
 from ..indicators import (
-    Figure,
     Indicator,
     all_indicators,
     figure_text,
     get_indicator,
     growth,
     percent_text,
+    values_by_subregion_many,
+    values_many,
 )
 from ..models import KpiReport, KpiTarget, Organisation, Region, RegionLevel, TargetSource, User
 from ..models.regions import SCOPE_DIGITS
@@ -483,17 +487,41 @@ class Row:
         raise AttributeError(name)
 
 
-def kpi_rows(*, region: Region, period: Period, indicators: list[Indicator] | None = None) -> list[Row]:
-    """Every indicator's figures for the region's subtree: one aggregate query per indicator."""
-    indicators = indicators if indicators is not None else all_indicators()
+def _ranges(period: Period, *, quarters: bool) -> list[tuple[date, date]]:
     ytd = period.year_to_date()
-    ranges = [period.range, period.shifted(-1).range, ytd.range, ytd.shifted(-1).range,
-              Period(period.year - 1).range]
-    ranges += [q.range for q in period.quarters()] + [q.shifted(-1).range for q in period.quarters()]
+    ranges = [period.range, period.shifted(-1).range, ytd.range, ytd.shifted(-1).range, Period(period.year - 1).range]
+    if quarters:
+        ranges += [q.range for q in period.quarters()] + [q.shifted(-1).range for q in period.quarters()]
+    return ranges
+
+
+def _cached(kind: str, key: tuple, compute):
+    """Figures are SQL aggregates over the records, kept for ``KPI_CACHE_SECONDS`` (0: always computed), so a
+    dashboard that many open does not aggregate the same records again for each of them. Targets are never
+    cached."""
+    seconds = getattr(settings, "KPI_CACHE_SECONDS", 300)
+    if not seconds:
+        return compute()
+    name = "kpi:" + kind + ":" + hashlib.sha1(repr(key).encode()).hexdigest()
+    hit = cache.get(name)
+    if hit is None:
+        hit = compute()
+        cache.set(name, hit, seconds)
+    return hit
+
+
+def kpi_rows(*, region: Region, period: Period, indicators: list[Indicator] | None = None) -> list[Row]:
+    """Every indicator's figures for the region's subtree: one aggregate query per group of indicators over the
+    same records (the deals are one pass)."""
+    indicators = indicators if indicators is not None else all_indicators()
+    ranges = _ranges(period, quarters=True)
+    codes = tuple(i.code for i in indicators)
+    figures = _cached("rows", (region.scope_prefix, codes, ranges),
+                      lambda: values_many(indicators, region.scope_prefix, ranges))
     targets = current_targets(regions=[region], year=period.year)
     rows = []
     for indicator in indicators:
-        v = indicator.values(region.scope_prefix, ranges)
+        v = figures[indicator.code]
         rows.append(Row(indicator, v[0], v[1], v[2], v[3], v[4], v[5:9], v[9:13],
                         targets.get((region.code, indicator.code))))
     return rows
@@ -501,21 +529,21 @@ def kpi_rows(*, region: Region, period: Period, indicators: list[Indicator] | No
 
 def kpi_breakdown(*, region: Region, period: Period, indicators: list[Indicator] | None = None) -> dict:
     """The figures of each sub-region (a province's cities, a city's counties) for the period and the year to
-    date, with their targets: ``{region code: [Row, …]}``; one grouped query per indicator."""
+    date, with their targets: ``{region code: [Row, …]}``; one grouped query per group of indicators."""
     children = child_regions(region)
     if not children:
         return {}
     indicators = indicators if indicators is not None else all_indicators()
     digits = SCOPE_DIGITS[children[0].level]
-    ytd = period.year_to_date()
-    ranges = [period.range, period.shifted(-1).range, ytd.range, ytd.shifted(-1).range,
-              Period(period.year - 1).range]
+    ranges = _ranges(period, quarters=False)
+    codes = tuple(i.code for i in indicators)
+    by_sub = _cached("breakdown", (region.scope_prefix, digits, codes, ranges),
+                     lambda: values_by_subregion_many(indicators, region.scope_prefix, digits, ranges))
     targets = current_targets(regions=children, year=period.year)
     result: dict[str, list[Row]] = {child.code: [] for child in children}
     for indicator in indicators:
-        by_sub = indicator.values_by_subregion(region.scope_prefix, digits, ranges)
         for child in children:
-            v = by_sub.get(child.scope_prefix)
+            v = by_sub[indicator.code].get(child.scope_prefix)
             if v is None:
                 v = [None] * len(ranges) if indicator.is_ratio else [Decimal(0)] * len(ranges)
             result[child.code].append(Row(indicator, v[0], v[1], v[2], v[3], v[4], [], [],
@@ -541,10 +569,6 @@ def split_check(*, region: Region, year: int) -> list[dict]:
         result.append({"indicator": indicator, "target": target, "split": total,
                        "short": target is not None and target.absolute is not None and total < target.absolute})
     return result
-
-
-def figures_for(region: Region, period: Period) -> list[Figure]:
-    return [Figure(row.indicator, row.value, row.previous) for row in kpi_rows(region=region, period=period)]
 
 
 # --- the quarterly report ---------------------------------------------------------------------------------------
