@@ -112,9 +112,42 @@ def started(member, reporting_year, data: dict | None = None) -> MonitoringRepor
     return report
 
 
+def bulk_reports(batch, reporting_year, count: int, *, region: str = "420202") -> list[MonitoringReport]:
+    """``count`` more members of ``region`` with a report for ``reporting_year`` each, written in bulk: a third
+    drafts, a third submitted (with their revision and figures), a third accepted."""
+    from pool.lifecycle.snapshot import Snapshot
+    from pool.loadgen import generate_applications
+    from pool.models import MonitoringRevision
+    from pool.services.lifecycle.policies import current_policy
+
+    before = set(Application.objects.values_list("pk", flat=True))
+    generate_applications(batch=batch, count=count, seed=Application.objects.count() + 11)
+    fresh = Application.objects.exclude(pk__in=before).order_by("pk")
+    fresh.update(region_id=region, status=S.ADMITTED)
+    policy = current_policy(batch.criteria_set.code)
+    admitted_on = reporting_year.deadline - timedelta(days=300)
+    members = Membership.objects.bulk_create([Membership(
+        enterprise_id=a.enterprise_id, application=a, batch=batch, criteria_set=batch.criteria_set,
+        policy_code=policy.code, region_id=region, enterprise_name=a.enterprise_name, uscc=a.uscc,
+        admitted_on=admitted_on, status_changed_on=admitted_on) for a in fresh])
+    figures = Snapshot(year=reporting_year.year, revenue=None, profit=None, rnd_expense=None, rate_used=2,
+                       rate_counted=3).to_dict() | {"revenue": "1000000", "patents_granted": 2}
+    now = timezone.now()
+    statuses = ("draft", "submitted", "accepted")
+    reports = MonitoringReport.objects.bulk_create([MonitoringReport(
+        membership=m, reporting_year=reporting_year, year=reporting_year.year, status=statuses[i % 3],
+        figures={} if i % 3 == 0 else figures, revision_number=0 if i % 3 == 0 else 1,
+        submitted_at=None if i % 3 == 0 else now, verified_at=now if i % 3 == 2 else None)
+        for i, m in enumerate(members)])
+    MonitoringRevision.objects.bulk_create([MonitoringRevision(report=r, number=1, data={}, figures=r.figures,
+                                                               submitted_at=now)
+                                            for r in reports if r.revision_number])
+    return reports
+
+
 def application_of(member) -> Application:
     return Application.objects.get(pk=member.application_id)
 
 
-__all__ = ["_media", "admitted_member", "applicant", "application_of", "batch", "city", "county", "open_year", "other_county", "patent",
-           "province", "report_post", "started", "valid_report"]
+__all__ = ["_media", "admitted_member", "applicant", "application_of", "batch", "bulk_reports", "city", "county",
+           "open_year", "other_county", "patent", "province", "report_post", "started", "valid_report"]
