@@ -25,6 +25,7 @@ ACTIONS = {
     "export.created": "导出文件",
     "kpi.target_set": "设置绩效目标",
     "kpi.targets_imported": "导入绩效目标",
+    "kpi.report_built": "生成季度绩效报告",
 }
 
 
