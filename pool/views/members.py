@@ -11,6 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.scoping import get_visible_or_404
@@ -89,6 +92,25 @@ def _baseline(membership: Membership) -> dict | None:
             "products": [p for p in snapshot.products if p.recognised]}
 
 
+def timeline_items(events) -> list[tuple[int | None, str]]:
+    """Each event as one ready ``<li>`` (escaped by ``format_html``), with the year when a new year begins: a
+    long history renders in one pass instead of a dozen template lookups per line."""
+    items, year = [], None
+    for event in events:
+        local = timezone.localtime(event.at)
+        when = local.strftime("%Y-%m-%d %H:%M" if event.timed else "%Y-%m-%d")
+        title = format_html('<a href="{}">{}</a>', event.url, event.title) if event.url else event.title
+        detail = format_html('<p class="timeline-detail">{}</p>', linebreaksbr(event.detail)) if event.detail else ""
+        actor = format_html('<p class="muted small">{}</p>', event.actor) if event.actor else ""
+        items.append((local.year if local.year != year else None, format_html(
+            '<li class="timeline-event" data-kind="{}"{}><time datetime="{}">{}</time>'
+            '<span class="timeline-kind">{}</span><div class="timeline-body"><p class="timeline-title">{}</p>{}{}</div>'
+            "</li>", event.kind, format_html(' data-tone="{}"', event.tone) if event.tone else "",
+            local.isoformat(), when, event.kind_label, title, detail, actor)))
+        year = local.year
+    return items
+
+
 def detail_context(request, membership: Membership, *, milestone_form: MilestoneForm | None = None) -> dict:
     user = request.user
     events = membership_timeline(membership=membership, user=user)
@@ -96,7 +118,8 @@ def detail_context(request, membership: Membership, *, milestone_form: Milestone
     can_record = not milestone_refusal(user, membership)
     return {
         "membership": membership, "status_label": STATUS_LABELS.get(membership.status, membership.status),
-        "baseline": _baseline(membership), "events": [e for e in events if not kind or e.kind == kind],
+        "baseline": _baseline(membership),
+        "timeline": timeline_items([e for e in events if not kind or e.kind == kind]),
         "event_count": len(events), "kinds": kinds_of(events), "kind": kind,
         "steps": member_steps(user, membership), "can_record": can_record,
         "milestone_form": milestone_form or (MilestoneForm() if can_record else None),

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
@@ -30,6 +31,7 @@ from django.utils import timezone
 
 from portal.models import AuditEntry, User
 
+from ...lifecycle.policy import MisconductKind
 from ...lifecycle.rules import reason_label
 from ...lifecycle.workflow import AppealStatus, ProposalKind, ProposalStatus
 from ...models import (
@@ -39,7 +41,9 @@ from ...models import (
     FollowUpMilestone,
     LifecycleProposal,
     Membership,
+    MilestoneKind,
     MisconductRecord,
+    MisconductSource,
     MonitoringReport,
     MonitoringRevision,
     MonitoringStatus,
@@ -120,10 +124,24 @@ def url_for(name: str, *args) -> str:
         return ""
 
 
-def person(user: User | None, fallback: str = "") -> str:
-    if user is None:
-        return fallback
-    return str(user)
+SENTINEL = 987654321
+
+
+@lru_cache(maxsize=64)
+def _url_parts(name: str) -> tuple[str, str] | None:
+    url = url_for(name, SENTINEL)
+    return tuple(url.split(str(SENTINEL), 1)) if url else None
+
+
+def url_of(name: str, pk) -> str:
+    """``url_for(name, pk)`` for a page taking one id, reversed once per name: a long timeline links every line."""
+    parts = _url_parts(name)
+    return f"{parts[0]}{pk}{parts[1]}" if parts else ""
+
+
+def named(full_name: str | None, username: str | None, fallback: str = "") -> str:
+    """A person's name from the two columns read with ``values`` (as ``str(user)`` gives it)."""
+    return full_name or username or fallback
 
 
 def enterprise_memberships(*, membership: Membership, user: User) -> list[Membership]:
@@ -151,19 +169,18 @@ APPLICATION_TONES = {ApplicationStatus.ADMITTED: "good", ApplicationStatus.REJEC
 @timeline_source
 def application_transitions(subject: TimelineSubject) -> Iterable[TimelineEvent]:
     """申报 — every status change of every application of the enterprise (submission, review, admission)."""
+    labels = dict(ApplicationStatus.choices)
     rows = (ApplicationTransition.objects.visible_to(subject.user)
-            .filter(application__enterprise_id=subject.enterprise_id)
-            .select_related("application__batch", "actor").order_by("created_at", "pk"))
-    for entry in rows:
-        application = entry.application
-        if entry.to_status == ApplicationStatus.SUBMITTED:
-            title = f"提交申报（第 {entry.revision_number} 版）"
-        else:
-            title = f"申报{entry.get_to_status_display()}"
+            .filter(application__enterprise_id=subject.enterprise_id).order_by("created_at", "pk")
+            .values_list("created_at", "to_status", "revision_number", "comment", "application_id",
+                         "application__batch__name", "actor__full_name", "actor__username"))
+    for at, to_status, number, comment, application_id, batch, full_name, username in rows:
+        submitted = to_status == ApplicationStatus.SUBMITTED
+        title = f"提交申报（第 {number} 版）" if submitted else f"申报{labels.get(to_status, to_status)}"
         yield TimelineEvent(
-            at=entry.created_at, kind="application", title=f"{title}：{application.batch.name}",
-            detail=entry.comment, actor=person(entry.actor, "企业" if entry.to_status == "submitted" else ""),
-            url=url_for("pool:application-detail", application.pk), tone=APPLICATION_TONES.get(entry.to_status, ""))
+            at=at, kind="application", title=f"{title}：{batch}", detail=comment,
+            actor=named(full_name, username, "企业" if submitted else ""),
+            url=url_of("pool:application-detail", application_id), tone=APPLICATION_TONES.get(to_status, ""))
 
 
 @timeline_source
@@ -175,7 +192,7 @@ def admissions(subject: TimelineSubject) -> Iterable[TimelineEvent]:
             at=moment(membership.admitted_on, late=True), kind="admission", timed=False, tone="good",
             title=f"{how}，进入培育期：{membership.batch.name}",
             detail=f"所在地：{membership.region.name}；适用动态调整规则：{membership.policy_code}",
-            url=url_for("pool:membership-detail", membership.pk))
+            url=url_of("pool:membership-detail", membership.pk))
 
 
 #: Steps read from the audit log: (kind, title, tone) by action. A member step (follow-up) is audited on the
@@ -194,28 +211,28 @@ def audited_steps(subject: TimelineSubject) -> Iterable[TimelineEvent]:
                .annotate(key=Cast("pk", CharField())).values("key"))
     members = Q(target_type=Membership._meta.label_lower, target_id__in=[str(pk) for pk in subject.membership_ids])
     returned = Q(target_type=MonitoringReport._meta.label_lower, target_id__in=reports)
-    rows = (AuditEntry.objects.filter(members | returned, action__in=list(AUDITED_STEPS))
-            .select_related("actor").order_by("created_at", "pk"))
-    for entry in rows:
-        kind, title, tone = AUDITED_STEPS[entry.action]
-        url = url_for("pool:monitoring-detail", int(entry.target_id)) if kind == "monitoring" else ""
-        if kind == "monitoring" and entry.data.get("number"):
-            title = f"{title}（第 {entry.data['number']} 版）"
-        yield TimelineEvent(at=entry.created_at, kind=kind, title=title, detail=entry.comment,
-                            actor=person(entry.actor, entry.actor_name), tone=tone, url=url)
+    rows = (AuditEntry.objects.filter(members | returned, action__in=list(AUDITED_STEPS)).order_by("created_at", "pk")
+            .values_list("created_at", "action", "target_id", "comment", "data", "actor__full_name",
+                         "actor__username", "actor_name"))
+    for at, action, target_id, comment, data, full_name, username, actor_name in rows:
+        kind, title, tone = AUDITED_STEPS[action]
+        url = url_of("pool:monitoring-detail", target_id) if kind == "monitoring" else ""
+        if kind == "monitoring" and (data or {}).get("number"):
+            title = f"{title}（第 {data['number']} 版）"
+        yield TimelineEvent(at=at, kind=kind, title=title, detail=comment, tone=tone, url=url,
+                            actor=named(full_name, username, actor_name))
 
 
 @timeline_source
 def monitoring_submissions(subject: TimelineSubject) -> Iterable[TimelineEvent]:
     """年度监测 — every submitted version of every report (drafts are the enterprise's own business)."""
     rows = (MonitoringRevision.objects.filter(report__membership_id__in=subject.membership_ids)
-            .select_related("report", "submitted_by").order_by("submitted_at", "pk"))
-    for revision in rows:
-        report = revision.report
-        yield TimelineEvent(
-            at=revision.submitted_at, kind="monitoring",
-            title=f"提交 {report.year} 年度监测报告（第 {revision.number} 版）",
-            actor=person(revision.submitted_by, "企业"), url=url_for("pool:monitoring-detail", report.pk))
+            .order_by("submitted_at", "pk")
+            .values_list("submitted_at", "number", "report_id", "report__year", "submitted_by__full_name",
+                         "submitted_by__username"))
+    for at, number, report_id, year, full_name, username in rows:
+        yield TimelineEvent(at=at, kind="monitoring", title=f"提交 {year} 年度监测报告（第 {number} 版）",
+                            actor=named(full_name, username, "企业"), url=url_of("pool:monitoring-detail", report_id))
 
 
 @timeline_source
@@ -223,81 +240,89 @@ def monitoring_acceptances(subject: TimelineSubject) -> Iterable[TimelineEvent]:
     """年度监测 — each report the county accepted (returns are read from the audit log, see ``audited_steps``)."""
     rows = (MonitoringReport.objects.filter(membership_id__in=subject.membership_ids,
                                             status=MonitoringStatus.ACCEPTED, verified_at__isnull=False)
-            .select_related("verified_by").only("pk", "year", "comment", "verified_at", "verified_by__username",
-                                                 "verified_by__full_name")
-            .order_by("verified_at", "pk"))
-    for report in rows:
-        yield TimelineEvent(at=report.verified_at, kind="monitoring", title=f"{report.year} 年度监测报告经县级核实",
-                            detail=report.comment, actor=person(report.verified_by), tone="good",
-                            url=url_for("pool:monitoring-detail", report.pk))
+            .order_by("verified_at", "pk")
+            .values_list("verified_at", "pk", "year", "comment", "verified_by__full_name", "verified_by__username"))
+    for at, pk, year, comment, full_name, username in rows:
+        yield TimelineEvent(at=at, kind="monitoring", title=f"{year} 年度监测报告经县级核实", detail=comment,
+                            actor=named(full_name, username), tone="good", url=url_of("pool:monitoring-detail", pk))
 
 
-def _reasons(proposal: LifecycleProposal) -> str:
-    return "、".join(reason_label(r) for r in proposal.reasons or [])
+def _reasons(reasons) -> str:
+    return "、".join(reason_label(r) for r in reasons or [])
+
+
+PROPOSAL_FIELDS = ("pk", "kind", "status", "reasons", "explanation", "opened_at", "proposed_at", "county_comment",
+                   "decided_at", "decision_comment", "appeal_until", "proposed_by__full_name",
+                   "proposed_by__username", "decided_by__full_name", "decided_by__username")
 
 
 @timeline_source
 def proposals(subject: TimelineSubject) -> Iterable[TimelineEvent]:
     """出库退库 — a proposal opened by the evaluation, the county's step and the city's decision. The enterprise
     sees the decision and its reasons only."""
+    kinds = dict(ProposalKind.CHOICES)
     rows = (LifecycleProposal.objects.filter(membership_id__in=subject.membership_ids)
-            .select_related("proposed_by", "decided_by").order_by("opened_at", "pk"))
-    for proposal in rows:
-        kind = proposal.get_kind_display()
-        url = url_for("pool:proposal-detail", proposal.pk)
-        bad = "bad" if proposal.kind == ProposalKind.REMOVE else "good"
+            .order_by("opened_at", "pk").values(*PROPOSAL_FIELDS))
+    for p in rows:
+        kind = kinds.get(p["kind"], p["kind"])
+        url = url_of("pool:proposal-detail", p["pk"])
         if not subject.is_enterprise:
-            yield TimelineEvent(at=proposal.opened_at, kind="proposal", title=f"系统评估提出{kind}建议",
-                                detail=proposal.explanation, actor="系统评估", url=url)
-            if proposal.proposed_at is not None:
-                dismissed = proposal.status == ProposalStatus.DISMISSED
+            yield TimelineEvent(at=p["opened_at"], kind="proposal", title=f"系统评估提出{kind}建议",
+                                detail=p["explanation"], actor="系统评估", url=url)
+            if p["proposed_at"] is not None:
+                dismissed = p["status"] == ProposalStatus.DISMISSED
                 yield TimelineEvent(
-                    at=proposal.proposed_at, kind="proposal",
-                    title=f"县级{'不予提议' if dismissed else '提议'}{kind}", detail=proposal.county_comment,
-                    actor=person(proposal.proposed_by), url=url)
-        if proposal.decided_at is None:
+                    at=p["proposed_at"], kind="proposal", title=f"县级{'不予提议' if dismissed else '提议'}{kind}",
+                    detail=p["county_comment"], actor=named(p["proposed_by__full_name"], p["proposed_by__username"]),
+                    url=url)
+        if p["decided_at"] is None:
             continue
-        if proposal.status == ProposalStatus.APPROVED:
-            title = f"决定{kind}" + (f"（理由：{_reasons(proposal)}）" if proposal.reasons else "")
-            detail = "；".join(filter(None, [proposal.explanation, proposal.decision_comment]))
-            if proposal.appeal_until and proposal.kind == ProposalKind.REMOVE:
-                detail += f"。如有异议，可于 {proposal.appeal_until:%Y-%m-%d} 前提出申诉。"
-            yield TimelineEvent(at=proposal.decided_at, kind="proposal", title=title, detail=detail,
-                                actor=person(proposal.decided_by), url=url, tone=bad)
+        decider = named(p["decided_by__full_name"], p["decided_by__username"])
+        if p["status"] == ProposalStatus.APPROVED:
+            title = f"决定{kind}" + (f"（理由：{_reasons(p['reasons'])}）" if p["reasons"] else "")
+            detail = "；".join(filter(None, [p["explanation"], p["decision_comment"]]))
+            if p["appeal_until"] and p["kind"] == ProposalKind.REMOVE:
+                detail += f"。如有异议，可于 {p['appeal_until']:%Y-%m-%d} 前提出申诉。"
+            yield TimelineEvent(at=p["decided_at"], kind="proposal", title=title, detail=detail, actor=decider,
+                                url=url, tone="bad" if p["kind"] == ProposalKind.REMOVE else "good")
         elif not subject.is_enterprise:
-            yield TimelineEvent(at=proposal.decided_at, kind="proposal", title=f"市级不同意{kind}",
-                                detail=proposal.decision_comment, actor=person(proposal.decided_by), url=url)
+            yield TimelineEvent(at=p["decided_at"], kind="proposal", title=f"市级不同意{kind}",
+                                detail=p["decision_comment"], actor=decider, url=url)
 
 
 @timeline_source
 def appeals(subject: TimelineSubject) -> Iterable[TimelineEvent]:
     """申诉 — the enterprise's appeal against a decision, and its outcome."""
-    rows = (Appeal.objects.filter(membership_id__in=subject.membership_ids)
-            .select_related("filed_by", "decided_by").order_by("filed_at", "pk"))
-    for appeal in rows:
-        url = url_for("pool:appeal-detail", appeal.pk) or url_for("pool:proposal-detail", appeal.proposal_id)
-        yield TimelineEvent(at=appeal.filed_at, kind="appeal", title="提出申诉", detail=appeal.reason,
-                            actor=person(appeal.filed_by, "企业"), url=url)
-        if appeal.decided_at is not None and appeal.status != AppealStatus.PENDING:
-            upheld = appeal.status == AppealStatus.UPHELD
-            yield TimelineEvent(at=appeal.decided_at, kind="appeal",
-                                title="申诉成立，恢复培育" if upheld else "申诉驳回", detail=appeal.decision_comment,
-                                actor=person(appeal.decided_by), url=url, tone="good" if upheld else "bad")
+    rows = (Appeal.objects.filter(membership_id__in=subject.membership_ids).order_by("filed_at", "pk")
+            .values_list("pk", "proposal_id", "reason", "status", "filed_at", "decided_at", "decision_comment",
+                         "filed_by__full_name", "filed_by__username", "decided_by__full_name",
+                         "decided_by__username"))
+    for pk, proposal_id, reason, status, filed_at, decided_at, comment, f_name, f_user, d_name, d_user in rows:
+        url = url_of("pool:appeal-detail", pk) or url_of("pool:proposal-detail", proposal_id)
+        yield TimelineEvent(at=filed_at, kind="appeal", title="提出申诉", detail=reason,
+                            actor=named(f_name, f_user, "企业"), url=url)
+        if decided_at is not None and status != AppealStatus.PENDING:
+            upheld = status == AppealStatus.UPHELD
+            yield TimelineEvent(at=decided_at, kind="appeal", title="申诉成立，恢复培育" if upheld else "申诉驳回",
+                                detail=comment, actor=named(d_name, d_user), url=url,
+                                tone="good" if upheld else "bad")
 
 
 @timeline_source
 def misconduct(subject: TimelineSubject) -> Iterable[TimelineEvent]:
     """违规失信 — what became known of the enterprise, from its report, an imported list or a bureau, on the day
     it became known."""
-    rows = (MisconductRecord.objects.filter(membership_id__in=subject.membership_ids)
-            .select_related("recorded_by").order_by("known_on", "pk"))
-    for record in rows:
-        when = f"（发生于 {record.occurred_on:%Y-%m-%d}）" if record.occurred_on else ""
+    kinds, sources = dict(MisconductKind.CHOICES), dict(MisconductSource.choices)
+    rows = (MisconductRecord.objects.filter(membership_id__in=subject.membership_ids).order_by("known_on", "pk")
+            .values_list("kind", "known_on", "occurred_on", "source", "description", "recorded_by__full_name",
+                         "recorded_by__username"))
+    for kind, known_on, occurred_on, source, description, full_name, username in rows:
+        when = f"（发生于 {occurred_on:%Y-%m-%d}）" if occurred_on else ""
         yield TimelineEvent(
-            at=moment(record.known_on), timed=False, kind="misconduct", tone="bad",
-            title=f"知悉{record.get_kind_display()}情形{when}",
-            detail="；".join(filter(None, [f"来源：{record.get_source_display()}", record.description])),
-            actor=person(record.recorded_by))
+            at=moment(known_on), timed=False, kind="misconduct", tone="bad",
+            title=f"知悉{kinds.get(kind, kind)}情形{when}",
+            detail="；".join(filter(None, [f"来源：{sources.get(source, source)}", description])),
+            actor=named(full_name, username))
 
 
 @timeline_source
@@ -305,15 +330,15 @@ def milestones(subject: TimelineSubject) -> Iterable[TimelineEvent]:
     """接续培育 — qualifications obtained on the way to 专精特新“小巨人” and 单项冠军."""
     from .follow_up import LEVEL_LABELS
 
-    rows = (FollowUpMilestone.objects.filter(membership_id__in=subject.membership_ids)
-            .select_related("recorded_by").order_by("obtained_on", "pk"))
-    for milestone in rows:
-        level = LEVEL_LABELS.get(milestone.level, milestone.level)
-        detail = "；".join(filter(None, [f"证书编号：{milestone.certificate_no}" if milestone.certificate_no else "",
-                                         milestone.note]))
-        yield TimelineEvent(at=moment(milestone.obtained_on), timed=False, kind="milestone", tone="good",
-                            title=f"取得{level}{milestone.get_kind_display()}", detail=detail,
-                            actor=person(milestone.recorded_by))
+    kinds = dict(MilestoneKind.choices)
+    rows = (FollowUpMilestone.objects.filter(membership_id__in=subject.membership_ids).order_by("obtained_on", "pk")
+            .values_list("kind", "level", "certificate_no", "obtained_on", "note", "recorded_by__full_name",
+                         "recorded_by__username"))
+    for kind, level, certificate_no, obtained_on, note, full_name, username in rows:
+        detail = "；".join(filter(None, [f"证书编号：{certificate_no}" if certificate_no else "", note]))
+        yield TimelineEvent(at=moment(obtained_on), timed=False, kind="milestone", tone="good",
+                            title=f"取得{LEVEL_LABELS.get(level, level)}{kinds.get(kind, kind)}", detail=detail,
+                            actor=named(full_name, username))
 
 
 # --- matching: the enterprise's demands, the matches it followed up and its deals ------------------------------
@@ -323,11 +348,12 @@ def demands(subject: TimelineSubject) -> Iterable[TimelineEvent]:
     from matching.models import Demand
 
     rows = (Demand.objects.visible_to(subject.user).filter(enterprise_id=subject.enterprise_id)
-            .with_match_count(subject.user).only("pk", "title", "created_at").order_by("created_at", "pk"))
-    for demand in rows:
-        suggested = f"系统推荐匹配专利 {demand.match_count} 项" if demand.match_count else ""
-        yield TimelineEvent(at=demand.created_at, kind="matching", title=f"发布技术需求：{demand.title}",
-                            detail=suggested, url=url_for("matching:demand-detail", demand.pk))
+            .with_match_count(subject.user).order_by("created_at", "pk")
+            .values_list("pk", "title", "created_at", "match_count"))
+    for pk, title, created_at, match_count in rows:
+        yield TimelineEvent(at=created_at, kind="matching", title=f"发布技术需求：{title}",
+                            detail=f"系统推荐匹配专利 {match_count} 项" if match_count else "",
+                            url=url_of("matching:demand-detail", pk))
 
 
 @timeline_source
@@ -336,30 +362,31 @@ def matches(subject: TimelineSubject) -> Iterable[TimelineEvent]:
     from matching.choices import MatchStatus
     from matching.models import Match
 
+    labels = dict(MatchStatus.choices)
     rows = (Match.objects.visible_to(subject.user).filter(demand__enterprise_id=subject.enterprise_id)
-            .exclude(status=MatchStatus.SUGGESTED).select_related("demand", "patent")
-            .only("pk", "status", "status_changed_at", "updated_at", "demand__title", "patent__title")
-            .order_by("status_changed_at", "pk"))
-    for match in rows:
+            .exclude(status=MatchStatus.SUGGESTED).order_by("status_changed_at", "pk")
+            .values_list("pk", "status", "status_changed_at", "updated_at", "demand__title", "patent__title"))
+    for pk, status, changed_at, updated_at, demand, patent in rows:
         yield TimelineEvent(
-            at=match.status_changed_at or match.updated_at, kind="matching",
-            title=f"供需对接{match.get_status_display()}：{match.patent.title}",
-            detail=f"对应需求：{match.demand.title}", url=url_for("matching:match-detail", match.pk),
-            tone="bad" if match.status == MatchStatus.DROPPED else "")
+            at=changed_at or updated_at, kind="matching", title=f"供需对接{labels.get(status, status)}：{patent}",
+            detail=f"对应需求：{demand}", url=url_of("matching:match-detail", pk),
+            tone="bad" if status == MatchStatus.DROPPED else "")
 
 
 @timeline_source
 def deals(subject: TimelineSubject) -> Iterable[TimelineEvent]:
+    from matching.choices import DealMode
     from matching.models import Deal
 
+    modes = dict(DealMode.choices)
     rows = (Deal.objects.visible_to(subject.user).filter(match__demand__enterprise_id=subject.enterprise_id)
-            .select_related("match__patent").order_by("signed_on", "pk"))
-    for deal in rows:
+            .order_by("signed_on", "pk")
+            .values_list("match_id", "mode", "contract_amount", "amount_received", "signed_on", "match__patent__title"))
+    for match_id, mode, amount, received, signed_on, patent in rows:
         yield TimelineEvent(
-            at=moment(deal.signed_on), timed=False, kind="matching", tone="good",
-            title=f"专利{deal.get_mode_display()}成交：{deal.match.patent.title}",
-            detail=f"合同金额 {deal.contract_amount:,.2f} 元，已到账 {deal.amount_received:,.2f} 元",
-            url=url_for("matching:match-detail", deal.match_id))
+            at=moment(signed_on), timed=False, kind="matching", tone="good",
+            title=f"专利{modes.get(mode, mode)}成交：{patent}",
+            detail=f"合同金额 {amount:,.2f} 元，已到账 {received:,.2f} 元", url=url_of("matching:match-detail", match_id))
 
 
 def kinds_of(events: list[TimelineEvent]) -> list[tuple[str, str, int]]:
@@ -373,4 +400,4 @@ def kinds_of(events: list[TimelineEvent]) -> list[tuple[str, str, int]]:
 
 
 __all__ = ["KIND_LABELS", "TIMELINE_SOURCES", "TimelineEvent", "TimelineSubject", "membership_timeline",
-           "moment", "timeline_source", "url_for"]
+           "moment", "named", "timeline_source", "url_for", "url_of"]
