@@ -121,6 +121,7 @@ def subsidy_apply(*, user: User, loan: Loan, period_from: date | None = None, pe
     at once (the city's approval recomputes it against the caps)."""
     if user is None or user.role != "enterprise" or loan.enterprise_id != user.organisation_id:
         raise PermissionDenied("只能为本企业的质押贷款申请补贴。")
+    loan = Loan.objects.select_related("bank", "pledge", "enterprise").get(pk=loan.pk)  # as it stands now
     evidence = evidence or []
     fees = {"evaluation_fee": evaluation_fee, "insurance_fee": insurance_fee, "guarantee_fee": guarantee_fee}
     extra = _clean(loan, period_from=period_from, period_to=period_to, interest_paid=interest_paid, fees=fees,

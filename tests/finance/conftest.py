@@ -74,7 +74,7 @@ def published(applicant, city, bank_user):
 
 @pytest.fixture
 def loan(published, applicant, bank_user):
-    """A pledged loan of the bank to the applicant, started 100 days ago."""
+    """A pledged loan of the bank to the applicant, started 200 days ago."""
     from datetime import timedelta
     from decimal import Decimal
 
@@ -82,7 +82,7 @@ def loan(published, applicant, bank_user):
 
     from finance.services.feedback import loan_issue, pledge_register
 
-    start = timezone.localdate() - timedelta(days=100)
+    start = timezone.localdate() - timedelta(days=200)
     loan = loan_issue(user=bank_user, enterprise=applicant.organisation, contract_no="HT-001",
                       amount=Decimal("2000000"), annual_rate=Decimal("4.35"), term_months=12, start_on=start,
                       end_on=start + timedelta(days=365))
