@@ -122,11 +122,16 @@ def _date(value: Any) -> date | None:
 def _decimal(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool) or value == "":
         return None
+    text = str(value).replace(",", "").strip()
+    if len(text) > 64:
+        return None  # no figure of an application is that long; nothing past this is parsed
     try:
-        number = Decimal(str(value).replace(",", "").strip())
+        number = Decimal(text)
     except (InvalidOperation, ValueError):
         return None
-    return number if number.is_finite() else None
+    # 10^20 and beyond is no company's figure; refusing it here keeps int() and every comparison cheap
+    # (1e1000000 would otherwise cost seconds of CPU wherever it is turned into an integer).
+    return number if number.is_finite() and number.adjusted() < 20 else None
 
 
 def _int(value: Any) -> int | None:

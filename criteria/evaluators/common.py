@@ -110,8 +110,9 @@ class Context:
         by_key, live = self.patents_by_key, self.live_keys
         for patent in facts.patents:
             key = patent_key(patent.application_no)
-            if key not in by_key:
-                by_key[key] = patent
+            if key in by_key:
+                continue  # a patent listed twice counts once (the first row, as everywhere else)
+            by_key[key] = patent
             if patent.granted is True and patent.valid is True and (
                     patent.ownership == OWNED or self.licence_counts(patent)):
                 live.add(key)

@@ -118,3 +118,12 @@ def test_no_counting_patent_fails():
 
 def test_empty_patent_list_fails():
     assert outcome(facts(patents=[]), 5) == "fail"
+
+
+def test_a_patent_listed_twice_counts_once_in_the_rate():
+    # One used and one unused patent: 50 %. Listing the used one again once made it 2/3.
+    rows = patents(1, 1)
+    data = facts(patents=[*rows, dict(rows[0])])
+    result = criterion(run(data), 5)
+    assert result.evidence["counted_patents"] == 2 and result.evidence["used_in_products"] == 1
+    assert "1/2 = 50.00%" in result.explanation

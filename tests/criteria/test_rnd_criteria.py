@@ -107,7 +107,20 @@ def test_more_rnd_staff_than_staff_is_manual():
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_absurdly_large_rnd_on_one_yuan_of_revenue_still_explains_itself(variant):
-    # Revenue 1 and R&D 10^32 once raised decimal.InvalidOperation in the percentage helper (a 500 on autosave).
-    result = criterion(run(rnd_facts("1" + "0" * 32, revenue="1"), variant), 6)
+    # Revenue 1 and R&D 10^19 is absurd but parses: the percentage prints instead of raising InvalidOperation.
+    result = criterion(run(rnd_facts("1" + "0" * 19, revenue="1"), variant), 6)
     assert result.outcome == "pass"
-    assert "10000000000000000000000000000000000.00%" in result.explanation
+    assert "1000000000000000000000.00%" in result.explanation
+
+
+def test_percentages_print_whatever_their_size():
+    from criteria.evaluators.common import pct
+
+    assert pct(10**32, 1) == "1" + "0" * 34 + ".00"
+    assert pct(1, 3) == "33.33" and pct(2, 3) == "66.66"
+
+
+@pytest.mark.parametrize("figure", ["1" + "0" * 32, "1e1000000", "9" * 100])
+def test_figures_beyond_any_company_read_as_missing_not_as_numbers(figure):
+    result = criterion(run(rnd_facts(figure, revenue="1")), 6)
+    assert (result.outcome, result.explanation) == ("fail", "未填写上年度研发投入")
