@@ -19,8 +19,8 @@
   draw("chart-quarters", {
     animation: false,
     tooltip: tooltip,
-    legend: { data: [String(data.year) + "年", String(data.year - 1) + "年"] },
-    grid: { left: 60, right: 20, top: 40, bottom: 30 },
+    legend: { top: 0, data: [String(data.year) + "年", String(data.year - 1) + "年"] },
+    grid: { left: 60, right: 20, top: 44, bottom: 30 },
     xAxis: { type: "category", data: data.quarters },
     yAxis: { type: "value", name: data.unit },
     series: [
