@@ -3,6 +3,8 @@ the bureau's drafts and waiting subsidies."""
 
 from portal.navigation import nav
 
+NAV_GROUP = "质押融资"
+
 NAV_ITEMS = [
     nav("质押融资", "finance:my", "enterprise", order=40),
     nav("授信白名单", "finance:whitelist-list", "city province admin", order=40),
@@ -11,7 +13,7 @@ NAV_ITEMS = [
     nav("名单核验", "finance:lookup-list", "bank", order=12),
     nav("融资补贴", "finance:subsidy-list", "county city province admin", order=42),
     nav("风险补偿", "finance:claim-list", "bank city province admin", order=43),
-    nav("质押融资统计", "finance:figures", "county city province admin", order=44),
+    nav("质押融资统计", "finance:figures", "county city province admin", order=44, group="统计"),
 ]
 
 

@@ -61,6 +61,7 @@ def fund_deposit(*, fund: RiskFund, user: User, amount: Decimal, note: str = "")
 
 def claim_submit(*, user: User, loan: Loan, loss_amount: Decimal) -> RiskClaim:
     bank_id = ensure_bank(user)
+    loan = Loan.objects.select_related("case").get(pk=loan.pk)  # as the bank last reported it
     if loan.bank_id != bank_id:
         raise PermissionDenied("只能为本行的贷款申请风险补偿。")
     policy = policy_for(loan.region_id)
