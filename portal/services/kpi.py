@@ -600,9 +600,22 @@ class QuarterlyReportExporter(Exporter):
         self.period = Period(int(self.params["year"]), "quarter", int(self.params["quarter"]), True)
         self.title = f"{self.region.name}{self.period.year}年第{self.params['quarter']}季度绩效"
         self.filename = f"kpi-{self.region.code}-{self.period.year}Q{self.params['quarter']}"
+        self.content: dict | None = None  # report_context(), when the caller has it already
+
+    def own_lines(self) -> list[list]:
+        if self.content is not None:
+            return self.content["lines"]
+        return report_lines(kpi_rows(region=self.region, period=self.period))
+
+    def child_lines(self) -> list[tuple[str, list[list]]]:
+        if self.content is not None:
+            return self.content["children"]
+        names = {r.code: r.name for r in child_regions(self.region)}
+        return [(names[code], report_lines(rows))
+                for code, rows in kpi_breakdown(region=self.region, period=self.period).items()]
 
     def objects(self):
-        return report_lines(kpi_rows(region=self.region, period=self.period))
+        return self.own_lines()
 
 
 class QuarterlyReportByRegionExporter(QuarterlyReportExporter):
@@ -610,10 +623,9 @@ class QuarterlyReportByRegionExporter(QuarterlyReportExporter):
     one per city, a city one per county)."""
 
     def objects(self):
-        names = {r.code: r.name for r in child_regions(self.region)}
-        for code, rows in kpi_breakdown(region=self.region, period=self.period).items():
-            for line in report_lines(rows):
-                yield (names[code], line)
+        for name, lines in self.child_lines():
+            for line in lines:
+                yield (name, line)
 
     def group_of(self, obj):
         return obj[0]
@@ -622,7 +634,7 @@ class QuarterlyReportByRegionExporter(QuarterlyReportExporter):
         return super()._row(sheet, obj[1])
 
     def summary_rows(self, sheets):
-        yield from report_lines(kpi_rows(region=self.region, period=self.period))
+        yield from self.own_lines()
 
     def count(self):
         return len(all_indicators()) * (len(child_regions(self.region)) + 1)
@@ -640,12 +652,13 @@ def report_build(*, region: Region, year: int, quarter: int, user: User | None =
     from ..pdf import render_pdf
 
     exporter = report_exporter(region=region, year=year, quarter=quarter, user=user)
+    content = report_context(region=region, year=year, quarter=quarter)
+    exporter.content = content  # the figures once, for the workbook and the PDF
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "report.xlsx"
         exporter.write(target)
         xlsx = target.read_bytes()
-    pdf = render_pdf("portal/kpi/report_pdf.html", report_context(region=region, year=year, quarter=quarter)) \
-        if with_pdf else None
+    pdf = render_pdf("portal/kpi/report_pdf.html", content) if with_pdf else None
     with transaction.atomic():
         report = KpiReport.objects.select_for_update().filter(region=region, year=year, quarter=quarter).first()
         if report is None:
