@@ -2,6 +2,8 @@
 
 from portal.navigation import nav
 
+NAV_GROUP = "供需对接"
+
 NAV_ITEMS = [
     nav("专利供给库", "matching:catalogue", "enterprise county city province bank supplier admin", order=40),
     nav("我的专利", "matching:my-patents", "supplier", order=41),

@@ -2,19 +2,22 @@
 
 from portal.navigation import nav
 
+NAV_GROUP = "申报审核"
+LIFECYCLE = "培育库"
+
 NAV_ITEMS = [
     nav("申报批次", "pool:batch-list", "enterprise county city province admin", order=10),
     nav("我的申报", "pool:application-list", "enterprise", order=12),
     nav("申报列表", "pool:application-list", "county city province admin", order=20),
     nav("审核队列", "pool:review-queue", "county city province admin", order=21),
     nav("推荐排序", "pool:ranking", "city province admin", order=22),
-    nav("我的培育档案", "pool:membership-mine", "enterprise", order=30),
-    nav("入库企业", "pool:membership-list", "county city province admin", order=30),
-    nav("增补名额台账", "pool:ledger", "county city province admin", order=36),
-    nav("接续培育", "pool:milestone-list", "county city province admin", order=37),
-    nav("年度监测", "pool:monitoring-mine", "enterprise", order=31),
-    nav("年度监测", "pool:monitoring-summary", "county city province admin", order=32),
-    nav("出库退库建议", "pool:proposal-list", "county city province admin", order=34),
+    nav("我的培育档案", "pool:membership-mine", "enterprise", order=30, group=LIFECYCLE),
+    nav("入库企业", "pool:membership-list", "county city province admin", order=30, group=LIFECYCLE),
+    nav("增补名额台账", "pool:ledger", "county city province admin", order=36, group=LIFECYCLE),
+    nav("接续培育", "pool:milestone-list", "county city province admin", order=37, group=LIFECYCLE),
+    nav("年度监测", "pool:monitoring-mine", "enterprise", order=31, group=LIFECYCLE),
+    nav("年度监测", "pool:monitoring-summary", "county city province admin", order=32, group=LIFECYCLE),
+    nav("出库退库建议", "pool:proposal-list", "county city province admin", order=34, group=LIFECYCLE),
 ]
 
 

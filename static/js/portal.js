@@ -27,6 +27,24 @@
   document.querySelectorAll("[data-job-url]").forEach(watchJob);
   window.portalWatchJob = watchJob;
 
+  // Menus: one open at a time; Escape or a click elsewhere closes it.
+  var menus = document.querySelectorAll(".mainnav details");
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (menu.open) { menus.forEach(function (other) { if (other !== menu) { other.open = false; } }); }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) { if (!menu.contains(event.target)) { menu.open = false; } });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      menus.forEach(function (menu) {
+        if (menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+      });
+    }
+  });
+
   // Ask before a destructive action.
   document.addEventListener("submit", function (e) {
     var msg = e.target.getAttribute("data-confirm");
