@@ -44,7 +44,7 @@ from ..services.lifecycle.member_lists import (
     milestone_list,
     own_memberships,
 )
-from ..services.lifecycle.timeline import kinds_of, membership_timeline, url_for
+from ..services.lifecycle.timeline import kinds_of, membership_timeline, policy_names, url_for
 from .review import params_of
 
 STATUS_LABELS = dict(MembershipStatus.CHOICES)
@@ -87,9 +87,13 @@ def _baseline(membership: Membership) -> dict | None:
         return None
     rate = snapshot.rate
     percent = Decimal(rate.numerator) * 100 / Decimal(rate.denominator)
-    return {"snapshot": snapshot, "rate": f"{percent.quantize(Decimal('0.01'))}%",
-            "rate_counts": f"{snapshot.rate_used}/{snapshot.rate_counted}",
+    return {"year": snapshot.year, "revenue": _yuan(snapshot.revenue), "rnd_expense": _yuan(snapshot.rnd_expense),
+            "rate": f"{percent.quantize(Decimal('0.01'))}%", "rate_counts": f"{snapshot.rate_used}/{snapshot.rate_counted}",
             "products": [p for p in snapshot.products if p.recognised]}
+
+
+def _yuan(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:,.2f} 元"
 
 
 def timeline_items(events) -> list[tuple[int | None, str]]:
@@ -124,6 +128,7 @@ def detail_context(request, membership: Membership, *, milestone_form: Milestone
         "steps": member_steps(user, membership), "can_record": can_record,
         "milestone_form": milestone_form or (MilestoneForm() if can_record else None),
         "level_labels": LEVEL_LABELS, "is_own": user.organisation_id == membership.enterprise_id,
+        "policy_name": policy_names().get(membership.policy_code, membership.policy_code),
     }
 
 

@@ -39,6 +39,7 @@ from ...models import (
     ApplicationStatus,
     ApplicationTransition,
     FollowUpMilestone,
+    LifecyclePolicy,
     LifecycleProposal,
     Membership,
     MilestoneKind,
@@ -82,6 +83,7 @@ class TimelineSubject:
     membership: Membership
     user: User
     memberships: list[Membership] = field(default_factory=list)
+    policy_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def enterprise_id(self) -> int:
@@ -150,10 +152,16 @@ def enterprise_memberships(*, membership: Membership, user: User) -> list[Member
                 .select_related("batch", "region").order_by("admitted_on", "pk"))
 
 
+def policy_names() -> dict[str, str]:
+    """Each lifecycle policy's name by code (its newest version), one query."""
+    return dict(LifecyclePolicy.objects.order_by("code", "version").values_list("code", "name"))
+
+
 def membership_timeline(*, membership: Membership, user: User) -> list[TimelineEvent]:
     """Every event of the enterprise of ``membership`` that ``user`` may see, oldest first."""
     subject = TimelineSubject(membership=membership, user=user)
     subject.memberships = enterprise_memberships(membership=membership, user=user)
+    subject.policy_names = policy_names()
     events = [event for source in TIMELINE_SOURCES for event in source(subject) if event.at is not None]
     events.sort(key=lambda e: e.at)  # stable: events at the same moment keep the sources' order
     return events
@@ -191,7 +199,8 @@ def admissions(subject: TimelineSubject) -> Iterable[TimelineEvent]:
         yield TimelineEvent(
             at=moment(membership.admitted_on, late=True), kind="admission", timed=False, tone="good",
             title=f"{how}，进入培育期：{membership.batch.name}",
-            detail=f"所在地：{membership.region.name}；适用动态调整规则：{membership.policy_code}",
+            detail=(f"所在地：{membership.region.name}；适用动态调整规则："
+                    f"{subject.policy_names.get(membership.policy_code, membership.policy_code)}"),
             url=url_of("pool:membership-detail", membership.pk))
 
 
@@ -220,7 +229,7 @@ def audited_steps(subject: TimelineSubject) -> Iterable[TimelineEvent]:
         if kind == "monitoring" and (data or {}).get("number"):
             title = f"{title}（第 {data['number']} 版）"
         yield TimelineEvent(at=at, kind=kind, title=title, detail=comment, tone=tone, url=url,
-                            actor=named(full_name, username, actor_name))
+                            actor=named(full_name, username, "系统" if actor_name == "system" else actor_name))
 
 
 @timeline_source
@@ -280,7 +289,7 @@ def proposals(subject: TimelineSubject) -> Iterable[TimelineEvent]:
         decider = named(p["decided_by__full_name"], p["decided_by__username"])
         if p["status"] == ProposalStatus.APPROVED:
             title = f"决定{kind}" + (f"（理由：{_reasons(p['reasons'])}）" if p["reasons"] else "")
-            detail = "；".join(filter(None, [p["explanation"], p["decision_comment"]]))
+            detail = p["explanation"] + (f"决定意见：{p['decision_comment']}" if p["decision_comment"] else "")
             if p["appeal_until"] and p["kind"] == ProposalKind.REMOVE:
                 detail += f"。如有异议，可于 {p['appeal_until']:%Y-%m-%d} 前提出申诉。"
             yield TimelineEvent(at=p["decided_at"], kind="proposal", title=title, detail=detail, actor=decider,
