@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -34,7 +34,7 @@ from ..services.lifecycle.member_lists import (
     member_list,
     milestone_list,
 )
-from ..services.lifecycle.timeline import membership_timeline, url_for
+from ..services.lifecycle.timeline import KIND_LABELS, membership_timeline, url_for
 
 STATUS_LABELS = dict(MembershipStatus.CHOICES)
 
@@ -107,13 +107,15 @@ class MembershipViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return MembershipSerializer if self.action == "list" else MembershipDetailSerializer
 
-    @extend_schema(responses=TimelineEventSerializer(many=True))
+    @extend_schema(responses=TimelineEventSerializer(many=True), parameters=[OpenApiParameter(
+        "kind", str, description="只看一类：" + "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items()))])
     @action(detail=True)
     def timeline(self, request, pk=None):
         """培育档案：该企业的申报、入库、年度监测、出库退库建议与决定、申诉、违规失信记录、接续培育、供需对接等，按时间先后。"""
         membership = self.get_object()
-        return Response(TimelineEventSerializer(membership_timeline(membership=membership, user=request.user),
-                                                many=True).data)
+        kind = request.query_params.get("kind", "")
+        events = [e for e in membership_timeline(membership=membership, user=request.user) if not kind or e.kind == kind]
+        return Response(TimelineEventSerializer(events, many=True).data)
 
     @extend_schema(request=MemberStepSerializer, responses={200: MembershipSerializer, 409: dict})
     @action(detail=True, methods=["post"])

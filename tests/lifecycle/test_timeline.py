@@ -147,6 +147,8 @@ def test_page_and_api_are_scoped_and_the_enterprise_reaches_its_own_from_the_men
     assert client.get(url).status_code == 200
     rows = api(county).get(f"/api/pool/members/{member.pk}/timeline/").json()
     assert rows[-1]["kind"] == "admission" and rows[0]["title"].startswith("提交申报")
+    only = api(county).get(f"/api/pool/members/{member.pk}/timeline/", {"kind": "admission"}).json()
+    assert [r["kind"] for r in only] == ["admission"]
     stranger = user_with_role("enterprise")
     client.force_login(stranger)
     assert client.get(url).status_code == 404
