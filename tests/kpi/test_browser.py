@@ -41,7 +41,9 @@ def test_province_sets_a_target_city_reads_the_dashboard_and_downloads_the_repor
     page.wait_for_url(re.compile(r"/login/"))
 
     login(page, live_server, "demo_city")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="绩效指标").click()
+    menu = page.get_by_role("navigation", name="主导航")
+    menu.locator("summary", has_text="统计").click()
+    menu.get_by_role("link", name="绩效指标").click()
     page.wait_for_url(re.compile(r"/portal/kpi/"))
     page.goto(f"{live_server.url}/portal/kpi/?region=420200&period=2026Q2&indicator=sme_deal_count")
     page.wait_for_load_state("networkidle")

@@ -1,0 +1,42 @@
+"""Targets and actuals of the indicators (DESIGN §8): periods, figures against targets, target versions and their
+Excel import, and the quarterly report.
+
+Reads are selectors (``kpi_*``), writes are services (``target_set``, ``target_import``, ``report_build``); views,
+the API and the beat job all call these.
+"""
+
+from .actuals import Row, kpi_breakdown, kpi_rows, split_check
+from .imports import ImportRejected, match_indicator, parse_target_cell, parse_target_workbook, target_import
+from .periods import Period, month_end, parse_year, period_choices
+from .reports import (
+    REPORT_HEADERS,
+    QuarterlyReportByRegionExporter,
+    QuarterlyReportExporter,
+    previous_quarter,
+    report_build,
+    report_context,
+    report_exporter,
+    report_lines,
+    reports_prepare,
+)
+from .targets import (
+    CHILD_LEVEL,
+    TARGET_ROLES,
+    can_set_target,
+    child_regions,
+    current_targets,
+    kpi_region,
+    target_history,
+    target_regions,
+    target_set,
+    target_text,
+)
+
+__all__ = [
+    "CHILD_LEVEL", "REPORT_HEADERS", "TARGET_ROLES", "ImportRejected", "Period", "QuarterlyReportByRegionExporter",
+    "QuarterlyReportExporter", "Row", "can_set_target", "child_regions", "current_targets", "kpi_breakdown",
+    "kpi_region", "kpi_rows", "match_indicator", "month_end", "parse_target_cell", "parse_target_workbook",
+    "parse_year", "period_choices", "previous_quarter", "report_build", "report_context", "report_exporter",
+    "report_lines", "reports_prepare", "split_check", "target_history", "target_import", "target_regions",
+    "target_set", "target_text",
+]
