@@ -209,6 +209,22 @@ def test_the_beat_evaluates_once_after_each_deadline(hs_batch):
     assert lifecycle_evaluate_due(today=TODAY) == {}
 
 
+def test_the_beat_catches_up_reports_accepted_after_the_evaluation(hs_batch):
+    from pool.models import MonitoringReport
+
+    late = member(hs_batch)
+    early = member(hs_batch)
+    year = reporting_year(LAST_YEAR, deadline=TODAY - timedelta(days=20))
+    report(early, graduating())
+    MonitoringReport.objects.filter(membership=early).update(verified_at=timezone.now() - timedelta(days=15))
+    ReportingYear.objects.filter(pk=year.pk).update(evaluated_at=timezone.now() - timedelta(days=10))
+    report(late, graduating())  # the county accepted it after the year's evaluation
+    results = lifecycle_evaluate_due(today=TODAY)
+    assert results["late_acceptances"]["evaluated"] == 1 and results["late_acceptances"]["opened"] == 1
+    assert LifecycleProposal.objects.get().membership == late
+    assert lifecycle_evaluate_due(today=TODAY)["late_acceptances"]["opened"] == 0
+
+
 def test_the_beat_task_is_scheduled_daily():
     from django.conf import settings
 

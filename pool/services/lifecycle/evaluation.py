@@ -21,10 +21,10 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,10 +265,26 @@ def latest_evaluation_job(user):
     return Job.objects.visible_to(user).filter(kind=JOB_KIND).order_by("-created_at", "-id").first()
 
 
+#: Reports accepted after their year's evaluation are caught up by the daily beat within this many days.
+LATE_ACCEPTANCE_DAYS = 7
+
+
+def late_acceptances(today: date) -> list[int]:
+    """Members whose report was accepted by the county after its year's post-deadline evaluation (recently):
+    verification often ends after the deadline, and such a report must not wait a year to be read."""
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=LATE_ACCEPTANCE_DAYS), time.min))
+    return sorted(set(MonitoringReport.objects.filter(
+        status=MonitoringStatus.ACCEPTED, membership__status=MembershipStatus.CULTIVATING,
+        reporting_year__evaluated_at__isnull=False, verified_at__gt=F("reporting_year__evaluated_at"),
+        verified_at__gte=since).values_list("membership_id", flat=True)))
+
+
 def lifecycle_evaluate_due(*, today: date | None = None) -> dict:
     """Beat, daily: for every province with a reporting year whose deadline has passed and that has not been
-    evaluated yet, evaluate its members once and stamp those years. A repeated run finds nothing due."""
+    evaluated yet, evaluate its members once and stamp those years; then the members whose report was accepted
+    after that evaluation (``late_acceptances``). A repeated run opens nothing (the evaluation is idempotent)."""
     today = today or timezone.localdate()
+    late = late_acceptances(today)
     due = list(ReportingYear.objects.filter(deadline__lt=today, evaluated_at__isnull=True)
                .values_list("pk", "region_id", "year"))
     provinces: dict[str, list] = defaultdict(list)
@@ -280,4 +296,6 @@ def lifecycle_evaluate_due(*, today: date | None = None) -> dict:
         ReportingYear.objects.filter(pk__in=[pk for pk, _ in years], evaluated_at__isnull=True).update(
             evaluated_at=timezone.now())
         results[prefix] = {"years": sorted(year for _, year in years), **result}
+    if late:
+        results["late_acceptances"] = lifecycle_evaluate(on=today, membership_ids=late, trigger="job")
     return results
