@@ -29,9 +29,11 @@ LABELS = {"county": "待县级审核的申报", "city": "待市级推荐的申�
 
 
 def todo_items(user) -> list[Todo]:
+    from .services.lifecycle.monitoring import monitoring_todos
+
     role = user.role
     if role not in LABELS:
-        return []
+        return monitoring_todos(user)
     waiting = (Application.objects.visible_to(user).filter(status=AWAITING[role])
                .aggregate(n=Count("pk"), since=Min("submitted_at")))
     url = reverse("pool:review-queue") if role == "county" else reverse("pool:ranking")
@@ -41,4 +43,4 @@ def todo_items(user) -> list[Todo]:
         quota = quota_for(user, batch) if batch is not None else None
         if quota is not None and quota.limit is not None:
             note = f"{quota.label}：已用 {quota.used} / {quota.limit}，剩余 {quota.remaining}"
-    return [Todo(LABELS[role], waiting["n"], url, since=waiting["since"], note=note)]
+    return [Todo(LABELS[role], waiting["n"], url, since=waiting["since"], note=note), *monitoring_todos(user)]

@@ -195,6 +195,8 @@ def test_county_returns_on_the_page_and_a_missing_comment_keeps_the_form(client,
     client.force_login(county)
     home = client.get("/").content.decode()
     assert "待核实的监测报告" in home and submitted.member.enterprise_name in home
+    todos = home[home.index('id="todos"'):home.index("</section>", home.index('id="todos"'))]
+    assert "待核实的监测报告" in todos
     page = client.get(f"/pool/monitoring/{submitted.pk}/").content.decode()
     assert "县级核实" in page and "66.66%" in page
     refused = client.post(f"/pool/monitoring/{submitted.pk}/verify/", {"verify-decision": "returned",

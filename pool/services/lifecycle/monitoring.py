@@ -22,7 +22,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -504,3 +504,19 @@ def monitoring_home_panels(user: User) -> list[tuple[str, dict]]:
     waiting = list(summary_list(user=user).filter(status=S.SUBMITTED).order_by("submitted_at", "pk")[:5]) \
         if user.role == "county" else []
     return [("pool/monitoring/_home_bureau.html", {**row, "reports": waiting, "is_county": user.role == "county"})]
+
+
+def monitoring_todos(user: User) -> list:
+    """The county's lines of the home page's to-do list (``portal.navigation.Todo``): the reports waiting for its
+    verification and its members overdue. (The enterprise has no to-do list; its home panel says what to file.)"""
+    from portal.navigation import Todo
+
+    if user.role != "county":
+        return []
+    row = MonitoringReport.objects.visible_to(user).aggregate(
+        waiting=Count("pk", filter=Q(status=S.SUBMITTED)), since=Min("submitted_at", filter=Q(status=S.SUBMITTED)),
+        overdue=Count("pk", filter=overdue_q(timezone.localdate())))
+    return [Todo("待核实的监测报告", row["waiting"], f"{reverse('pool:monitoring-summary')}?status=submitted",
+                 since=row["since"]),
+            Todo("逾期未报的年度监测", row["overdue"], reverse("pool:monitoring-overdue"),
+                 note="填报截止日期已过仍未提交，请督促企业填报。")]
