@@ -45,3 +45,32 @@ class EvaluationAdmin(admin.ModelAdmin):
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["original_name", "application", "kind", "size", "uploaded_at", "removed_at"]
     raw_id_fields = ["application"]
+
+from .models import MonitoringReport, MonitoringRevision, ReportingYear  # noqa: E402  (yearly monitoring)
+
+
+@admin.register(ReportingYear)
+class ReportingYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "region", "opens_on", "deadline", "evaluated_at"]
+    raw_id_fields = ["created_by"]
+
+
+@admin.register(MonitoringReport)
+class MonitoringReportAdmin(admin.ModelAdmin):
+    list_display = ["membership", "year", "status", "revision_number", "submitted_at", "verified_at"]
+    list_filter = ["status", "year"]
+    search_fields = ["membership__enterprise_name", "membership__uscc"]
+    raw_id_fields = ["membership", "reporting_year", "verified_by"]
+    readonly_fields = ["figures", "revision_number", "submitted_at"]
+
+
+@admin.register(MonitoringRevision)
+class MonitoringRevisionAdmin(admin.ModelAdmin):
+    list_display = ["report", "number", "submitted_at"]
+    raw_id_fields = ["report", "submitted_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
