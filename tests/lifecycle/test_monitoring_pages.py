@@ -332,3 +332,24 @@ def test_lists_run_the_same_queries_for_6_and_30_rows(client, batch, province, c
         assert response.content.decode().count("data-report=") == 30
     if url == "/api/pool/monitoring/":
         assert len(response.json()["results"]) == 30
+
+
+def test_the_overdue_filter_tells_late_from_on_time_filings(batch, province, county):
+    from pool.models import Membership
+
+    on_time, late, missing = admitted_member(batch), admitted_member(batch), admitted_member(batch)
+    Membership.objects.update(admitted_on=timezone.localdate() - timedelta(days=200))
+    reporting_year = open_year(province, opens_in=-60, deadline_in=-1)
+    report_submit(report=started(late, reporting_year), user=late.login)
+    report = started(on_time, reporting_year)
+    report_submit(report=report, user=on_time.login)
+    MonitoringReport.objects.filter(pk=report.pk).update(submitted_at=timezone.now() - timedelta(days=5))
+    report.revisions.update(submitted_at=timezone.now() - timedelta(days=5))
+
+    def names(value):
+        rows = api(county).get("/api/pool/monitoring/", {"overdue": value}).json()["results"]
+        return {r["enterprise_name"] for r in rows}
+
+    assert names("late") == {late.enterprise_name}
+    assert names("on_time") == {on_time.enterprise_name}
+    assert names("missing") == {missing.enterprise_name}

@@ -285,6 +285,11 @@ def test_incidents_become_misconduct_records_on_acceptance_once(batch, province,
 
     assert _record_incidents(report, county, timezone.localdate()) == 0  # never twice
     assert MisconductRecord.objects.count() == 2
+    # the member is evaluated at once, as for a county's record: misconduct opens the removal proposal
+    from pool.models import LifecycleProposal
+
+    proposal = LifecycleProposal.objects.get(membership=member, kind="remove")
+    assert "misconduct:major_accident" in proposal.reasons and proposal.trigger == "report"
 
 
 def test_a_returned_report_records_no_incident(batch, province, county):
