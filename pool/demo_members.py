@@ -9,7 +9,8 @@ Huangshi and Yichang, accepted monitoring reports of 2023 and 2024, and so, on f
 - 黄石港区 has a member whose new filed patent-intensive product calls for graduation and one admitted in 2023
   without any progress in two years (removal); its own ledger starts empty (its first graduation earns 2);
 - 西塞山区 has a graduate (decided in 2025: two places in its county's ledger) that went on to follow-up
-  cultivation and obtained a milestone; Yichang a national graduate (two places in the province's ledger, which
+  cultivation and obtained a milestone, and a graduate still waiting to be moved to follow-up (two more places);
+  Yichang a national graduate (two places in the province's ledger, which
   every bureau of the province reads), a national graduation candidate (new filed product and the rate up by 25
   points) and a member with progress.
 
@@ -95,6 +96,10 @@ PLANS = [
                          "new": ("光伏并网逆变器", "BA2024420275", date(2024, 12, 1), 6_500_000, 900_000)}},
          graduated_on=date(2025, 5, 20), follow_up_on=date(2025, 6, 10),
          milestone=("specialised", "provincial", "HBZJTX2025-0312", date(2025, 9, 1))),
+    Plan("黄石西塞山精工阀门有限公司", "420203", "91420203MA49LC170", BATCH_2024, 38_000_000, 3, 5,
+         ("智能调节阀", 14_000_000, 1_900_000),
+         reports={2024: {"revenue": 43_000_000, "used": 4, "sales": 17_200_000, "profit": 2_350_000}},
+         graduated_on=date(2025, 10, 15)),
     Plan("宜昌长江智能装备有限公司", "420506", "91420506MA49LC140", BATCH_2023, 45_000_000, 2, 4,
          ("工业视觉检测仪", 15_000_000, 2_000_000),
          reports={2023: {"revenue": 47_000_000, "used": 2, "sales": 16_000_000, "profit": 2_100_000},
