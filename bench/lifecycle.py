@@ -283,7 +283,7 @@ def main() -> None:
     finally:
         if not options.keep:
             child(["--phase", "purge", "--batch", str(made["batch"])])
-    figures = {"members": made["members"], "reports": made["reports"], "chunk": options.chunk,
+    figures = {"members": made["members"], "reports": made["reports"], "chunk": options.chunk, "batch": made["batch"],
                "evaluate_seconds": first["seconds"], "evaluate_cpu_seconds": first["cpu_seconds"],
                "evaluate_peak_rss_mb": first["peak_rss_mb"], "opened_graduate": first["opened_graduate"],
                "opened_remove": first["opened_remove"], "second_run_seconds": again["seconds"],
