@@ -21,7 +21,8 @@ from functools import cache
 from importlib import import_module
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 
 ZERO = Decimal(0)
@@ -208,20 +209,52 @@ def _groups(indicators: Sequence[Indicator], *, by_region: bool) -> dict:
     """Indicators over the same records and date (and, for a breakdown, region path) share one query."""
     groups: dict = {}
     for indicator in indicators:
-        key = (indicator.records, indicator.date_field, indicator.region_field if by_region else None)
+        distinct = indicator.measure.field if indicator.measure.how == "distinct" else None
+        key = (indicator.records, indicator.date_field, indicator.region_field if by_region else None, distinct)
         groups.setdefault(key, []).append(indicator)
     return groups
+
+
+def _distinct_rows(members: list[Indicator], field: str, prefix: str, ranges: Sequence[tuple[date, date]],
+                   sub: tuple[str, int] | None = None) -> list[dict]:
+    """Distinct counts (e.g. SMEs benefited) without a COUNT(DISTINCT …) per period, which sorts the records
+    once per period: the records are grouped by ``field`` once, each group flagged 1/0 per period, and the flags
+    summed (one pass and one hash aggregate). ``sub``: (region path, digits) to count per sub-region."""
+    queryset = _base(members, prefix, ranges)
+    paths = {m.region_field for m in members}
+    flags = {}
+    for j, indicator in enumerate(members):
+        for i, (start, end) in enumerate(ranges):
+            condition = indicator.range_q(start, end)
+            if len(paths) > 1 and prefix:
+                condition &= indicator.region_q(prefix)
+            for kind, measure in (("n", indicator.measure), ("d", indicator.denominator)):
+                if measure is None:
+                    continue
+                where = measure.condition()
+                flag = condition & where if where is not None else condition
+                flags[f"{kind}{j}_{i}"] = Max(Case(When(flag, then=Value(1)), default=Value(0),
+                                                   output_field=IntegerField()))
+    group = [field]
+    if sub is not None:
+        queryset = queryset.annotate(sub=Substr(f"{sub[0]}__code", 1, sub[1]))
+        group.append("sub")
+    inner = queryset.order_by().values(*group).annotate(**flags)
+    sql, params = inner.query.sql_with_params()
+    quote = connection.ops.quote_name
+    sums = ", ".join(f"SUM({quote(name)}) AS {quote(name)}" for name in flags)
+    outer = (f"SELECT {quote('sub') + ', ' if sub else ''}{sums} FROM ({sql}) flagged"
+             f"{' GROUP BY ' + quote('sub') if sub else ''}")
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _shared(members: list[Indicator], prefix: str, ranges: Sequence[tuple[date, date]]):
     """The records of a group in the date span, in the region (any of the members' region paths), with each
     member's conditional aggregates (``n<member>_<range>``, ``d<member>_<range>``)."""
-    first = min(start for start, _ in ranges)
-    last = max(end for _, end in ranges)
     paths = {m.region_field for m in members}
-    region = Q()
-    for path in paths:
-        region |= Q(**{f"{path}__code__startswith": prefix})
     annotations = {}
     for j, indicator in enumerate(members):
         for i, (start, end) in enumerate(ranges):
@@ -231,8 +264,20 @@ def _shared(members: list[Indicator], prefix: str, ranges: Sequence[tuple[date, 
             annotations[f"n{j}_{i}"] = indicator.measure.expression(condition)
             if indicator.denominator is not None:
                 annotations[f"d{j}_{i}"] = indicator.denominator.expression(condition)
+    return _base(members, prefix, ranges), annotations
+
+
+def _base(members: list[Indicator], prefix: str, ranges: Sequence[tuple[date, date]]) -> QuerySet:
+    """A group's records in the date span of the ranges and in the region by any of the members' paths."""
+    first = min(start for start, _ in ranges)
+    last = max(end for _, end in ranges)
     queryset = members[0].records().filter(members[0].range_q(first, last))
-    return (queryset.filter(region) if prefix else queryset), annotations
+    if not prefix:
+        return queryset
+    region = Q()
+    for path in {m.region_field for m in members}:
+        region |= Q(**{f"{path}__code__startswith": prefix})
+    return queryset.filter(region)
 
 
 def values_many(indicators: Sequence[Indicator], prefix: str,
@@ -240,9 +285,12 @@ def values_many(indicators: Sequence[Indicator], prefix: str,
     """The figures of several indicators for each range: one aggregate query per group of indicators that read
     the same records (all the deal indicators are one pass over the deals)."""
     result: dict[str, list] = {}
-    for members in _groups(indicators, by_region=False).values():
-        queryset, annotations = _shared(members, prefix, ranges)
-        row = queryset.aggregate(**annotations)
+    for (*_, distinct), members in _groups(indicators, by_region=False).items():
+        if distinct:
+            row = _distinct_rows(members, distinct, prefix, ranges)[0]
+        else:
+            queryset, annotations = _shared(members, prefix, ranges)
+            row = queryset.aggregate(**annotations)
         for j, indicator in enumerate(members):
             result[indicator.code] = indicator._row_of(row, j, len(ranges))
     return result
@@ -253,10 +301,13 @@ def values_by_subregion_many(indicators: Sequence[Indicator], prefix: str, digit
     """``{indicator code: {sub-region prefix: [figure per range]}}``: one grouped query per group of indicators
     over the same records and region path."""
     result: dict[str, dict] = {}
-    for (_, _, path), members in _groups(indicators, by_region=True).items():
-        queryset, annotations = _shared(members, prefix, ranges)
-        rows = (queryset.annotate(sub=Substr(f"{path}__code", 1, digits)).order_by().values("sub")
-                .annotate(**annotations))
+    for (_, _, path, distinct), members in _groups(indicators, by_region=True).items():
+        if distinct:
+            rows = _distinct_rows(members, distinct, prefix, ranges, sub=(path, digits))
+        else:
+            queryset, annotations = _shared(members, prefix, ranges)
+            rows = (queryset.annotate(sub=Substr(f"{path}__code", 1, digits)).order_by().values("sub")
+                    .annotate(**annotations))
         for indicator in members:
             result[indicator.code] = {}
         for row in rows:

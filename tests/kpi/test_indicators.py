@@ -100,3 +100,23 @@ def test_periods_from_the_url():
     assert Period.parse("2026Q3").year_to_date().token == "2026Q3C"
     assert Period.parse("nonsense", today=date(2026, 5, 2)).token == "2026Q2"
     assert Period.parse("2026Q4").shifted(-1).label == "2025年第4季度"
+
+
+def test_indicators_read_together_give_the_same_figures_as_one_by_one(deals):
+    from portal.indicators import all_indicators, values_by_subregion_many, values_many
+
+    indicators = all_indicators()
+    ranges = [Q1, Q2, Y2026, Y2025]
+    together = values_many(indicators, "42", ranges)
+    by_city = values_by_subregion_many(indicators, "42", 4, ranges)
+    for indicator in indicators:
+        assert together[indicator.code] == indicator.values("42", ranges), indicator.code
+        for city in ("4202", "4205"):
+            expected = indicator.values_by_subregion("42", 4, ranges).get(city)
+            assert by_city[indicator.code].get(city) == expected, (indicator.code, city)
+    assert together["sme_benefited"] == [2, 2, 4, 1]  # province: e1, e3 in Q1; e2, e4 in Q2
+    assert by_city["sme_filing_rate"]["4202"][2] == indicator_rate(1, 3)
+
+
+def indicator_rate(numerator, denominator):
+    return Decimal(numerator) * 100 / Decimal(denominator)
