@@ -146,3 +146,18 @@ def test_the_quarterly_job_stores_reports_and_tells_the_bureaus(targets, django_
     assert client.get(reverse("portal:kpi-report-file", args=[report.pk, "xlsx"])).status_code == 200
     other = KpiReport.objects.get(region_id="420500")
     assert client.get(reverse("portal:kpi-report-file", args=[other.pk, "xlsx"])).status_code == 404
+
+
+def test_a_county_report_is_one_sheet_and_its_pdf_renders(client, deals, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(user_with_role("county"))
+    response = client.get(reverse("portal:kpi-report"), {"region": "420202", "year": 2026, "quarter": 1})
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    assert len(book.sheetnames) == 1
+    rows = {r[1]: r for r in book.active.iter_rows(min_row=2, values_only=True)}
+    assert rows["中小微企业受让、许可、作价入股专利数量"][3] == "2件"  # d1, d6 in 黄石港区 by 31 March
+    pdf = client.get(reverse("portal:kpi-report"), {"region": "420202", "year": 2026, "quarter": 1,
+                                                    "format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    listed = client.get(reverse("portal:kpi-reports")).content.decode()
+    assert "2026年第1季度" in listed
