@@ -48,7 +48,8 @@ from .policies import current_policies, rules_of
 CHUNK_SIZE = 2000
 JOB_KIND = "pool.lifecycle_evaluate"
 #: Who or what started a run (``LifecycleProposal.trigger``).
-TRIGGERS = {"job": "监测截止后定期评估", "manual": "手动发起评估", "record": "登记违规失信记录", "list": "名单导入"}
+TRIGGERS = {"job": "监测截止后定期评估", "manual": "手动发起评估", "record": "登记违规失信记录", "list": "名单导入",
+            "report": "年度监测报告核实"}
 #: Who may start a run from the page (city and province bureaus; the operator).
 EVALUATION_ROLES = ("city", "province", "admin")
 #: A member without baseline figures (should not happen) is compared with nothing known.
