@@ -54,7 +54,7 @@ def _deal(code, name, unit, measure, *, region="match__demand__region", region_n
     return Indicator(code=code, name=name, unit=unit, group=group, records=deals, date_field="signed_on",
                      region_field=region, measure=measure, denominator=denominator, period_note=BY_SIGNING,
                      region_note=region_note, order=order, aliases=aliases, columns=DEAL_COLUMNS,
-                     select_related=DEAL_RELATED)
+                     select_related=DEAL_RELATED, filterset="matching.filters.DealFilter")
 
 
 INDICATORS = [

@@ -84,6 +84,8 @@ class Indicator:
     select_related: tuple[str, ...] = ()
     #: the record list's order (newest first); defaults to ``date_field``
     order_field: str = ""
+    #: dotted path of the FilterSet the app's own list of these records uses, offered on the record list too
+    filterset: str = ""
 
     @property
     def is_ratio(self) -> bool:

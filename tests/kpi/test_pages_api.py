@@ -161,3 +161,22 @@ def test_a_county_report_is_one_sheet_and_its_pdf_renders(client, deals, setting
     assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content).startswith(b"%PDF")
     listed = client.get(reverse("portal:kpi-reports")).content.decode()
     assert "2026年第1季度" in listed
+
+
+def test_records_are_narrowed_by_the_apps_own_filterset(client, deals):
+    client.force_login(user_with_role("city"))
+    url = reverse("portal:kpi-records")
+    base = {"region": "420200", "indicator": "sme_deal_amount", "period": "2026Q1"}
+    assert client.get(url, {**base, "q": "一号"}).context["page_obj"].paginator.count == 2
+    assert client.get(url, {**base, "mode": "shares"}).context["page_obj"].paginator.count == 1
+    page = client.get(url, base).content.decode()
+    assert 'id="records-filter"' in page and 'name="mode"' in page
+
+
+@pytest.mark.parametrize("code", ["pool_applications", "pool_admissions", "pool_graduations", "pool_removals",
+                                  "pool_replenishments", "pool_monitoring_on_time", "pledge_amount",
+                                  "academic_deal_count", "sme_filing_rate"])
+def test_every_record_list_opens(client, code):
+    client.force_login(user_with_role("city"))
+    response = client.get(reverse("portal:kpi-records"), {"region": "420200", "indicator": code, "period": "2026"})
+    assert response.status_code == 200
