@@ -134,11 +134,11 @@ class MonitoringReportSerializer(serializers.ModelSerializer):
     def get_late(self, report) -> bool:
         return self._values(report)["late"]
 
-    def get_first_submitted_on(self, report):
+    def get_first_submitted_on(self, report) -> str | None:
         day = self._values(report)["first_submitted_on"]
         return day.isoformat() if day else None
 
-    def get_verified_on(self, report):
+    def get_verified_on(self, report) -> str | None:
         return report.verified_at.date().isoformat() if report.status == MonitoringStatus.ACCEPTED and \
             report.verified_at else None
 
