@@ -45,7 +45,8 @@ class QuarterlyReportExporter(Exporter):
     def __init__(self, *, user, params: dict | None = None):
         super().__init__(user=user, params=params)
         self.region = Region.objects.get(code=self.params["region"])
-        self.period = Period(int(self.params["year"]), "quarter", int(self.params["quarter"]), True)
+        # the quarter itself: its rows carry the year to date the report shows, and are the dashboard's own figures
+        self.period = Period(int(self.params["year"]), "quarter", int(self.params["quarter"]))
         self.title = f"{self.region.name}{self.period.year}年第{self.params['quarter']}季度绩效"
         self.filename = f"kpi-{self.region.code}-{self.period.year}Q{self.params['quarter']}"
         self.content: dict | None = None  # report_context(), when the caller has it already
@@ -126,9 +127,9 @@ def report_build(*, region: Region, year: int, quarter: int, user: User | None =
 
 
 def report_context(*, region: Region, year: int, quarter: int) -> dict:
-    period = Period(year, "quarter", quarter, True)
+    period = Period(year, "quarter", quarter)
     names = {r.code: r.name for r in child_regions(region)}
-    return {"region": region, "period": period, "quarter": quarter, "headers": REPORT_HEADERS,
+    return {"region": region, "period": period, "ytd": period.year_to_date(), "quarter": quarter, "headers": REPORT_HEADERS,
             "lines": report_lines(kpi_rows(region=region, period=period)),
             "children": [(names[code], report_lines(rows))
                          for code, rows in kpi_breakdown(region=region, period=period).items()],
