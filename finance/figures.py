@@ -19,6 +19,7 @@ from django.db.models.functions import Concat, Substr, TruncMonth, TruncQuarter,
 from portal.models import Region
 
 from .models import PledgeRegistration
+from .money import to_fen
 
 PERIODS = {"year": ("年度", TruncYear), "quarter": ("季度", TruncQuarter), "month": ("月度", TruncMonth)}
 LEVELS = {"province": ("省", 2), "city": ("市（州）", 4), "county": ("县（市、区）", 6)}
@@ -100,7 +101,7 @@ def pledge_figures(*, queryset=None, user=None, region_code: str = "", period: s
         if day < since:
             continue
         before = index.get((area, _year_before(day)), {"amount": None, "projects": None})
-        result.append(FigureRow(area, names.get(area, area), day, row["amount"] or Decimal(0), row["projects"],
+        result.append(FigureRow(area, names.get(area, area), day, to_fen(row["amount"] or 0), row["projects"],
                                 _growth(row["amount"], before["amount"]), _growth(row["projects"], before["projects"]),
                                 kind=period))
     return sorted(result, key=lambda r: (r.region_code, r.period))
@@ -111,4 +112,4 @@ def _as_date(value) -> date:
 
 
 def totals(rows: list[FigureRow]) -> dict:
-    return {"amount": sum((r.amount for r in rows), Decimal(0)), "projects": sum(r.projects for r in rows)}
+    return {"amount": to_fen(sum((r.amount for r in rows), Decimal(0))), "projects": sum(r.projects for r in rows)}
