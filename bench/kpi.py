@@ -12,10 +12,11 @@ each, a graduation or removal decision for one in ten), 1,000 suppliers with 200
 ``--pledges`` loans with their pledge registrations over the province's counties. A second run with the same sizes
 reuses them.
 
-Each URL is requested ``--requests`` times in-process through the whole Django stack after one warm-up request
-(the first, cold, request is reported on its own: the figures are cached for ``KPI_CACHE_SECONDS``), as the
-province bureau. The quarterly report is built for the whole province (summary sheet + one per city, and the PDF)
-with a cold cache. Targets: p95 of the dashboard and the API ≤ 300 ms; the report ≤ 10 s.
+Each URL is requested ``--requests`` times in-process through the whole Django stack after one cold request
+(cache cleared; reported on its own as ``cold_ms``: the figures are cached for ``KPI_CACHE_SECONDS``), as the
+province bureau. The quarterly report is built for the whole province (summary sheet + one per city, and the
+PDF) with a cold cache, and again right after the quarter's dashboard was opened (its figures cached). Targets:
+p95 of the dashboard and the API ≤ 300 ms; the report ≤ 10 s.
 
 The last line is one JSON object of the figures.
 """
@@ -53,7 +54,7 @@ def ensure_database() -> None:
             print(f"created database {name}", flush=True)
 
 
-def insert_series(model, count: int, values: dict[str, str], *, joins: str = "", params: list | None = None) -> None:
+def insert_series(model, count: int, values: dict[str, str], *, joins: str = "", params: list | None = None):
     """``INSERT INTO <model> (…) SELECT … FROM generate_series(1, count) g``: ``values`` gives SQL expressions of
     ``g`` for some columns; every other NOT NULL column gets the field's default (or '' / now())."""
     from django.db import connection
@@ -82,14 +83,10 @@ def insert_series(model, count: int, values: dict[str, str], *, joins: str = "",
            f"FROM generate_series(1, {int(count)}) g {joins}")
     with connection.cursor() as cursor:
         cursor.execute(sql, literal + list(params or []))
-
-
-def scalar(sql: str, params=None):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchone()[0]
+        cursor.execute(f'SELECT max("{model._meta.pk.column}") FROM "{model._meta.db_table}"')
+        last = cursor.fetchone()[0]
+    # one INSERT … SELECT in one session takes consecutive ids (a sequence may have skipped ahead before it)
+    return last - count + 1 if isinstance(last, int) else None
 
 
 COUNTIES = ("(SELECT array_agg(code ORDER BY code) a FROM portal_region "
@@ -125,28 +122,24 @@ def generate(members: int, deals: int, pledges: int) -> None:
 
     with transaction.atomic():
         step("enterprises")
-        first = scalar("SELECT coalesce(max(id), 0) FROM portal_organisation") + 1
         county = "c.a[1 + ((g * 31) %% array_length(c.a, 1))]"
-        insert_series(Organisation, members, {"kind": "'enterprise'", "name": "'压测企业' || g",
+        first = insert_series(Organisation, members, {"kind": "'enterprise'", "name": "'压测企业' || g",
                                               "region_id": county, "uscc": "NULL"}, joins=f", {COUNTIES}")
-        insert_series(Organisation, suppliers, {"kind": "'supplier'", "name": "'压测供给方' || g",
+        supplier0 = insert_series(Organisation, suppliers, {"kind": "'supplier'", "name": "'压测供给方' || g",
                                                 "region_id": county, "uscc": "NULL"}, joins=f", {COUNTIES}")
-        insert_series(Organisation, 1, {"kind": "'bank'", "name": "'压测银行'", "region_id": "'420200'",
+        bank = insert_series(Organisation, 1, {"kind": "'bank'", "name": "'压测银行'", "region_id": "'420200'",
                                         "uscc": "NULL"})
-        supplier0, bank = first + members, first + members + suppliers
         step("applications and members")
         criteria = CriteriaSet.objects.order_by("pk").first()
         batch = Batch.objects.create(name="压测批次", year=2024, region_id="420000", criteria_set=criteria,
                                      opens_on="2024-01-01", closes_on="2024-03-01")
-        app0 = scalar("SELECT coalesce(max(id), 0) FROM pool_application") + 1
-        insert_series(Application, members, {
+        app0 = insert_series(Application, members, {
             "batch_id": str(batch.pk), "enterprise_id": f"{first - 1} + g", "region_id": "o.region_id",
             "status": "'admitted'", "enterprise_name": "o.name", "submitted_at": "timestamptz '2024-01-05' + "
             "((g %% 1000) || ' days')::interval"}, joins="JOIN portal_organisation o ON o.id = %s + g",
             params=[first - 1])
         policy = current_policy("national-2024")
-        member0 = scalar("SELECT coalesce(max(id), 0) FROM pool_membership") + 1
-        insert_series(Membership, members, {
+        member0 = insert_series(Membership, members, {
             "enterprise_id": f"{first - 1} + g", "application_id": f"{app0 - 1} + g", "batch_id": str(batch.pk),
             "criteria_set_id": str(criteria.pk), "policy_code": f"'{policy.code}'", "region_id": "o.region_id",
             "enterprise_name": "o.name", "admitted_on": "date '2024-01-01' + (g * 7 %% 1090)"},
@@ -162,29 +155,26 @@ def generate(members: int, deals: int, pledges: int) -> None:
             "membership_id": f"{member0 - 1} + g", "reporting_year_id": str(reporting.pk), "year": "2025",
             "status": "'submitted'", "submitted_at": "timestamptz '2026-02-01' + ((g %% 70) || ' days')::interval"})
         step("patents and demands")
-        patent0 = scalar("SELECT coalesce(max(id), 0) FROM matching_supplypatent") + 1
-        insert_series(SupplyPatent, patents, {
+        patent0 = insert_series(SupplyPatent, patents, {
             "application_no": "'BENCH' || g", "patent_type": "'invention'", "title": "'压测专利' || g",
             "ipc_main": "'B22D17/22'", "holder_name": "o.name",
             "holder_type": "(ARRAY['university','institute','soe','enterprise'])[1 + g %% 4]",
             "supplier_id": "o.id", "region_id": "o.region_id", "legal_status": "'valid'",
             "offer_type": "'transfer'"}, joins="JOIN portal_organisation o ON o.id = %s + g %% %s",
             params=[supplier0, suppliers])
-        demand0 = scalar("SELECT coalesce(max(id), 0) FROM matching_demand") + 1
-        insert_series(Demand, demands, {
+        demand0 = insert_series(Demand, demands, {
             "enterprise_id": "o.id", "region_id": "o.region_id", "title": "'压测需求' || g",
             "description": "'压测'"}, joins="JOIN portal_organisation o ON o.id = %s + g %% %s",
             params=[first, members])
         step("matches")
-        match0 = scalar("SELECT coalesce(max(id), 0) FROM matching_match") + 1
-        insert_series(Match, deals, {
+        match0 = insert_series(Match, deals, {
             "demand_id": f"{demand0} + g %% {demands}",
             "patent_id": f"{patent0} + ((g / {demands}) + 5 * (g %% {demands})) %% {patents}",
             "score": "0.5", "status": "CASE WHEN g %% 20 = 0 THEN 'dropped' ELSE 'deal' END"})
         step("deals")
         insert_series(Deal, deals, {
             "match_id": f"{match0 - 1} + g", "mode": "(ARRAY['transfer','licence','shares'])[1 + g %% 3]",
-            "contract_amount": "10000 + (g * 7919) %% 990000", "amount_received": "(g * 7919) %% 500000",
+            "contract_amount": "10000 + (g::bigint * 7919) %% 990000", "amount_received": "(g::bigint * 7919) %% 500000",
             "signed_on": "date '2024-01-01' + (g * 37 %% 1096)"})
         step("pledges")
         finance_policy = FinancePolicy.objects.order_by("pk").first()
@@ -210,10 +200,9 @@ def generate(members: int, deals: int, pledges: int) -> None:
         entry = PublicationEntry.objects.get(publication=publication)
         case = BankCase.objects.create(bank_id=bank, enterprise=enterprise, region=enterprise.region, entry=entry,
                                        enterprise_name="压测企业", uscc="")
-        loan0 = scalar("SELECT coalesce(max(id), 0) FROM finance_loan") + 1
-        insert_series(Loan, pledges, {
+        loan0 = insert_series(Loan, pledges, {
             "case_id": str(case.pk), "bank_id": str(bank), "enterprise_id": "o.id", "region_id": "o.region_id",
-            "contract_no": "'BENCH' || g", "amount": "100000 + (g * 7919) %% 9900000", "annual_rate": "3.5",
+            "contract_no": "'BENCH' || g", "amount": "100000 + (g::bigint * 7919) %% 9900000", "annual_rate": "3.5",
             "term_months": "12", "start_on": "date '2024-01-01' + (g * 13 %% 1096)",
             "end_on": "date '2027-01-01' + (g * 13 %% 1096)"}, joins="JOIN portal_organisation o ON o.id = %s + g %% %s",
             params=[first, members])
@@ -304,18 +293,25 @@ def main() -> None:
         figures[name] = result
         print(f"{name:20s} cold {result['cold_ms']:8.1f} ms  p50 {result['p50_ms']:7.1f} ms  "
               f"p95 {result['p95_ms']:7.1f} ms  max {result['max_ms']:7.1f} ms   {url}", flush=True)
-    for with_pdf in (False, True):
-        cache.clear()
+    hubei = Region.objects.get(code="420000")
+    for key, cold, with_pdf in [("province_report_cold_xlsx_s", True, False),
+                                ("province_report_cold_xlsx_pdf_s", True, True),
+                                ("province_report_after_dashboard_xlsx_pdf_s", False, True)]:
+        if cold:
+            cache.clear()
+        else:  # the usual way: the bureau looks at the quarter's dashboard, then downloads the report
+            client.get(f"/portal/kpi/?region=420000&period={period}")
         started = time.perf_counter()
-        report_build(region=Region.objects.get(code="420000"), year=YEAR, quarter=QUARTER, user=province,
-                     with_pdf=with_pdf)
-        key = "province_report_xlsx_pdf_s" if with_pdf else "province_report_xlsx_s"
+        report_build(region=hubei, year=YEAR, quarter=QUARTER, user=province, with_pdf=with_pdf)
         figures[key] = round(time.perf_counter() - started, 2)
-        print(f"{key:28s} {figures[key]:.2f} s", flush=True)
+        print(f"{key:44s} {figures[key]:.2f} s", flush=True)
     figures["target_p95_ms"], figures["target_report_s"] = 300, 10
     figures["dashboard_within_target"] = max(figures["province_dashboard"]["p95_ms"],
                                              figures["province_api"]["p95_ms"]) <= 300
-    figures["report_within_target"] = figures["province_report_xlsx_pdf_s"] <= 10
+    figures["cold_within_target"] = max(figures["province_dashboard"]["cold_ms"],
+                                        figures["province_api"]["cold_ms"]) <= 300
+    figures["report_cold_within_target"] = figures["province_report_cold_xlsx_pdf_s"] <= 10
+    figures["report_after_dashboard_within_target"] = figures["province_report_after_dashboard_xlsx_pdf_s"] <= 10
     print(json.dumps(figures, ensure_ascii=False))
 
 
