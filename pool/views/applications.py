@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.http import login_required_json
 from portal.scoping import get_visible_or_404
 from portal.views.mixins import FilteredListView
 
@@ -103,7 +104,7 @@ def application_edit(request, pk):
                   _form_context(request, application, field_errors(application.data)))
 
 
-@login_required
+@login_required_json
 @require_POST
 def application_autosave_view(request, pk):
     application = _own_application(request, pk)

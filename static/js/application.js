@@ -8,7 +8,14 @@
   if (!app || !form) { return; }
 
   var autosaveUrl = app.getAttribute("data-autosave-url");
-  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var pageCsrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  // Signing in again (after the session expired) issues a new CSRF token: always send the current one.
+  function csrf() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : pageCsrf;
+  }
+  var STORE = "peiyu-unsaved:" + autosaveUrl;
+  var expired = false;  // the last save found the session expired: the sign-in link stays until one succeeds
   var saveState = document.getElementById("save-state");
   var DELAY = 800;
   var timers = {};
@@ -34,7 +41,7 @@
   function sectionData(key) {
     var fs = fieldsetFor(key);
     var data = new FormData();
-    data.append("csrfmiddlewaretoken", csrf);
+    data.append("csrfmiddlewaretoken", csrf());
     data.append("_section", key);
     fs.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (el) {
       if (el.closest("[data-rows]") || el.name === "_section") { return; }
@@ -102,19 +109,64 @@
     });
   }
 
-  function stamp(text) { if (saveState) { saveState.textContent = text; } }
+  function stamp(text, link) {
+    if (!saveState) { return; }
+    // Retrying every few seconds must not replace a link the person is about to click.
+    if (link && saveState.querySelector("#relogin-link") && saveState.firstChild.nodeValue === text) { return; }
+    saveState.textContent = text;
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link; a.id = "relogin-link";
+      a.textContent = "重新登录";
+      a.addEventListener("click", keepLocal);
+      saveState.appendChild(document.createTextNode(" "));
+      saveState.appendChild(a);
+    }
+  }
+
+  // A local copy of everything typed and not yet saved, so nothing is lost when the session expires, the
+  // network drops or the page is closed; it is put back when the form opens again, and dropped once saved.
+  function keepLocal() {
+    try {
+      var values = {};
+      form.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (el) {
+        if (el.name === "csrfmiddlewaretoken" || el.name === "_section" || el.name === "tab") { return; }
+        if (el.type === "file" || el.readOnly) { return; }
+        values[el.name] = el.value;
+      });
+      window.localStorage.setItem(STORE, JSON.stringify({ at: Date.now(), values: values }));
+    } catch (e) { /* storage full or disabled: the server copy is all there is */ }
+  }
+  function dropLocal() {
+    try { window.localStorage.removeItem(STORE); } catch (e) { /* nothing kept */ }
+  }
+  function anyDirty() { return Object.keys(dirty).some(function (k) { return dirty[k]; }); }
 
   function save(key) {
     clearTimeout(timers[key]);
     if (inFlight) { queued[key] = true; return inFlight; }
     dirty[key] = false;
-    stamp("正在保存…");
+    if (!expired) { stamp("正在保存…"); }
     inFlight = fetch(autosaveUrl, {
-      method: "POST", body: sectionData(key), credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, Accept: "application/json" }
+      method: "POST", body: sectionData(key), credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRFToken": csrf(), Accept: "application/json", "X-Page-Path": location.pathname + location.search }
     }).then(function (r) {
+      if (r.status === 401 || r.status === 403 || r.type === "opaqueredirect") {
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          return { ok: false, expired: true, body: body };
+        });
+      }
       return r.json().then(function (body) { return { ok: r.ok, body: body }; });
     }).then(function (res) {
+      if (res.expired) {
+        expired = true;
+        dirty[key] = true;
+        stamp(res.body.message || "登录已超时，请重新登录。您填写的内容已暂存在本机，重新登录后会自动保存，不会丢失。",
+              res.body.login_url || "/login/");
+        timers[key] = setTimeout(function () { save(key); }, 5000);
+        return;
+      }
+      expired = false;
       if (!res.ok) { stamp(res.body.message || "保存失败，请稍后重试"); return; }
       var body = res.body;
       showErrors(body.sections, body.errors);
@@ -123,6 +175,7 @@
       var when = new Date(body.saved_at);
       stamp("草稿已自动保存 " + when.toLocaleTimeString("zh-CN", { hour12: false }));
       app.setAttribute("data-saved-at", body.saved_at);
+      if (!anyDirty() && !Object.keys(queued).length) { dropLocal(); }
     }).catch(function () {
       dirty[key] = true;
       stamp("网络异常，草稿尚未保存，将自动重试");
@@ -139,7 +192,10 @@
   function schedule(key) {
     if (!key) { return; }
     dirty[key] = true;
-    stamp("有未保存的修改…");
+    keepLocal();
+    // While signed out, the sign-in message (and its link, which the blur of a field must not pull away from under
+    // the pointer) stays.
+    if (!expired) { stamp("有未保存的修改…"); }
     clearTimeout(timers[key]);
     timers[key] = setTimeout(function () { save(key); }, DELAY);
   }
@@ -229,5 +285,39 @@
       flush().then(function () { submitForm.submit(); });
     });
   }
+  // "保存草稿" posts the whole form; keep a copy first in case the session has expired meanwhile.
+  form.addEventListener("submit", keepLocal);
+
+  // Put back what was typed and not saved (e.g. before the session expired), then save it.
+  function restoreLocal() {
+    var kept;
+    try { kept = JSON.parse(window.localStorage.getItem(STORE) || "null"); } catch (e) { kept = null; }
+    if (!kept || !kept.values) { return; }
+    var changed = {};
+    Object.keys(kept.values).forEach(function (name) {
+      var el = form.querySelector('[name="' + name + '"]');
+      var row = /^(.*)\.(\d+)\.(\w+)$/.exec(name);
+      if (!el && row) {
+        var block = form.querySelector('[data-rows="' + row[1] + '"]');
+        var tpl = block && block.querySelector("template");
+        while (block && tpl && block.querySelectorAll("tbody tr.row").length <= parseInt(row[2], 10)) {
+          block.querySelector("tbody").appendChild(tpl.content.cloneNode(true));
+          renumber(block);
+        }
+        el = form.querySelector('[name="' + name + '"]');
+      }
+      if (el && !el.readOnly && el.value !== kept.values[name]) {
+        el.value = kept.values[name];
+        var key = sectionOf(el);
+        if (key) { changed[key] = true; }
+      }
+    });
+    var keys = Object.keys(changed);
+    if (!keys.length) { dropLocal(); return; }
+    stamp("已恢复您上次尚未保存的内容，正在保存…");
+    keys.forEach(function (key) { dirty[key] = true; save(key); });
+  }
+  restoreLocal();
+
   window.poolApplicationForm = { save: save, flush: flush, pending: function () { return !!inFlight; } };
 })();

@@ -212,3 +212,15 @@ def test_the_form_shows_the_registered_identity_read_only(client, applicant, bat
     page = client.get(reverse("pool:application-edit", args=[application.pk])).content.decode()
     field = page[page.index('name="identity.uscc"') - 200:page.index('name="identity.uscc"') + 300]
     assert "readonly" in field and applicant.organisation.uscc in field
+
+
+def test_autosave_without_a_session_answers_401_in_chinese_with_the_way_back(client, applicant, batch):
+    application = make_application(applicant, batch)
+    url = reverse("pool:application-autosave", args=[application.pk])
+    response = client.post(url, {"_section": "identity"}, HTTP_X_PAGE_PATH=f"/pool/applications/{application.pk}/edit/")
+    assert response.status_code == 401
+    body = response.json()
+    assert body["login_required"] and "登录已超时" in body["message"]
+    assert body["login_url"] == f"/login/?next=%2Fpool%2Fapplications%2F{application.pk}%2Fedit%2F"
+    outside = client.post(url, {"_section": "identity"}, HTTP_X_PAGE_PATH="https://evil.example/")
+    assert outside.json()["login_url"] == "/login/?next=%2F"
