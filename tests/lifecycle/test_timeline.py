@@ -236,3 +236,13 @@ def test_a_report_returned_and_accepted_later_shows_both_steps(batch, county):
     titles = [e.title for e in membership_timeline(membership=member, user=owner_of(member))]
     assert "提交 2025 年度监测报告（第 1 版）" in titles and "提交 2025 年度监测报告（第 2 版）" in titles
     assert "年度监测报告被退回修改（第 1 版）" in titles and "2025 年度监测报告经县级核实" in titles
+
+
+def test_what_people_typed_is_shown_as_text(client, batch, county):
+    member = admitted(batch)
+    MisconductRecord.objects.create(membership=member, kind="other_violation", known_on=date(2025, 2, 1),
+                                    source="county", source_key="x", description="<script>alert(1)</script>\n第二行")
+    client.force_login(county)
+    html = client.get(reverse("pool:membership-detail", args=[member.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>第二行" in html
