@@ -122,10 +122,16 @@ class ReportingYearForm(forms.Form):
 
 
 class ReportVerifyForm(forms.Form):
-    """县级核实 — accept a submitted monitoring report, or return it with what to correct."""
+    """县级核实 — accept a submitted monitoring report, or return it with what to correct. The choices are the
+    county's steps of ``monitoring_schema.REPORT_STEPS`` (target status and button label)."""
 
     prefix = "verify"
-    decision = forms.ChoiceField(label="核实结果", choices=[("accepted", "核实通过"), ("returned", "退回修改")],
-                                 widget=forms.RadioSelect, error_messages={"required": "请选择核实结果。"})
+    decision = forms.ChoiceField(label="核实结果", widget=forms.RadioSelect,
+                                 error_messages={"required": "请选择核实结果。",
+                                                 "invalid_choice": "请选择核实通过或退回修改。"})
     comment = forms.CharField(label="县级意见", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text="退回修改时必填，请写明需要修改的内容。")
+
+    def __init__(self, *args, steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [(s.target, s.label) for s in steps]

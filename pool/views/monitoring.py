@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.http import login_required_json
 from portal.scoping import get_visible_or_404
 from portal.views.exports import export_response
 from portal.views.mixins import FilteredListView
@@ -237,7 +238,7 @@ def report_edit(request, pk):
     return render(request, "pool/monitoring/form.html", _form_context(request, report, report_errors(report.data)))
 
 
-@login_required
+@login_required_json
 @require_POST
 def report_autosave_view(request, pk):
     report = _own_report(request, pk)
@@ -297,19 +298,24 @@ def report_patents_import_view(request, pk):
 
 # --- a report's page and the county's verification ------------------------------------------------------------------
 
+def verify_steps(user, report: MonitoringReport) -> list:
+    """The county's buttons on a submitted report (accept, return), from ``REPORT_STEPS``."""
+    return [s for s in report_steps(user, report) if s.target != S.SUBMITTED]
+
+
 def detail_context(request, report: MonitoringReport, *, verify_form: ReportVerifyForm | None = None) -> dict:
     user = request.user
     revisions = list(report.revisions.select_related("submitted_by").order_by("-number"))
     wanted = request.GET.get("revision", "")
     shown = next((r for r in revisions if str(r.number) == wanted), revisions[0] if revisions else None)
     is_own = user.organisation_id == report.membership.enterprise_id
-    steps = [s for s in report_steps(user, report) if s.target != S.SUBMITTED]
+    steps = verify_steps(user, report)
     report.first_submitted_at = revisions[-1].submitted_at if revisions else None
     return {
         "report": report, "revisions": revisions, "shown": shown, "is_own": is_own,
         "sections": read_sections(shown.data, SECTIONS) if shown else [],
         "values": summary_values(report), "editable": is_own and report.status in EDITABLE,
-        "can_verify": bool(steps), "verify_form": verify_form or (ReportVerifyForm() if steps else None),
+        "can_verify": bool(steps), "verify_form": verify_form or (ReportVerifyForm(steps=steps) if steps else None),
         "misconduct": MisconductRecord.objects.filter(membership_id=report.membership_id,
                                                       source_key__startswith=f"report:{report.pk}:"),
         "rate": {"used": shown.figures.get("rate_used"), "counted": shown.figures.get("rate_counted")}
@@ -331,7 +337,7 @@ def report_verify_view(request, pk):
     """The county accepts the report or returns it with a comment; a refusal keeps what was typed."""
     _ensure_role(request, BUREAU_ROLES)
     report = get_visible_or_404(_detail_queryset(), request.user, pk=pk)
-    form = ReportVerifyForm(request.POST)
+    form = ReportVerifyForm(request.POST, steps=[s for s in REPORT_STEPS if s.source == S.SUBMITTED])
     if form.is_valid():
         decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
         try:
