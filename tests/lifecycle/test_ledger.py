@@ -15,10 +15,11 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from pool.lifecycle.workflow import ProposalKind, ProposalStatus
-from pool.models import ApplicationStatus, LifecycleProposal, Membership, ReplenishmentEntry
+from pool.models import ApplicationStatus, Batch, LifecycleProposal, Membership, ReplenishmentEntry
 from pool.services.lifecycle.membership import ledger_balance, ledger_summary, membership_admit
 from pool.services.lifecycle.policies import current_policy
 from pool.services.review import application_admit
+from portal.models import AuditEntry
 from tests.factories import user_with_role
 from tests.lifecycle.conftest_members import *  # noqa: F403  (fixtures and builders of members)
 from tests.lifecycle.conftest_members import admitted, bulk_members, decided_graduation, replenishment_batch
@@ -160,3 +161,22 @@ def test_the_ledger_reads_the_same_queries_for_5_and_30_lines(client, huangshi_b
         response = fetch()
     rows = len(response.json()["results"]) if where == "api" else response.content.decode().count("data-entry=")
     assert rows == 30
+
+
+def test_the_province_marks_a_batch_as_replenishment_on_its_form_and_the_api(client, batch, province):
+    client.force_login(province)
+    today = date.today()
+    response = client.post(reverse("pool:batch-create"), {
+        "name": "2027 年度增补", "year": 2027, "criteria_set": batch.criteria_set_id,
+        "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=45)).isoformat(),
+        "province_quota": 50, "replenishment": "on", "description": ""})
+    created = Batch.objects.get(name="2027 年度增补")
+    assert response.status_code == 302 and created.replenishment is True
+    assert "增补批次：入库占用出库企业腾出的增补名额" in client.get(
+        reverse("pool:batch-detail", args=[created.pk])).content.decode()
+    assert "data-replenishment" in client.get(reverse("pool:batch-list")).content.decode()
+    api(province).patch(f"/api/pool/batches/{created.pk}/", {"replenishment": False}, format="json")
+    created.refresh_from_db()
+    assert created.replenishment is False
+    assert AuditEntry.objects.filter(action="batch.updated", target_id=str(created.pk),
+                                     data__replenishment="False").exists()
