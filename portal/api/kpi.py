@@ -1,7 +1,11 @@
 """API of the indicators, their targets and actuals (``/api/kpi/…``), scoped like the pages: a person reads the
 figures of their own region and the regions below it; any other region answers 404."""
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -11,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..indicators import all_indicators
+from ..indicators import all_indicators, get_indicator
 from ..models import KpiTarget, Region
 from ..services import kpi as service
 
@@ -140,8 +144,43 @@ class Targets(BureauAPIView):
         return Response(TargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
 
+class Records(BureauAPIView):
+    @extend_schema(parameters=[REGION, PERIOD, OpenApiParameter("indicator", str, required=True, description="指标代码"),
+                               OpenApiParameter("page", int, description="页码（每页 50 条）")],
+                   summary="数字背后的记录（可加该类记录列表页的筛选参数）",
+                   responses=inline_serializer("KpiRecords", {
+                       "indicator": serializers.CharField(), "count": serializers.IntegerField(),
+                       "page": serializers.IntegerField(), "pages": serializers.IntegerField(),
+                       "columns": serializers.ListField(child=serializers.CharField()),
+                       "results": serializers.ListField(child=serializers.ListField())}))
+    def get(self, request):
+        region = self.region()
+        indicator = get_indicator(request.query_params.get("indicator", ""))
+        if indicator is None:
+            raise Http404
+        period = service.Period.parse(request.query_params.get("period"))
+        queryset, _ = service.kpi_records(indicator=indicator, region=region, period=period,
+                                          params=request.query_params, request=request)
+        page = Paginator(queryset, 50).get_page(request.query_params.get("page"))
+        cells = [[_json(v) for v in service.record_cells(indicator, obj)] for obj in page.object_list]
+        return Response({"indicator": indicator.code, "count": page.paginator.count, "page": page.number,
+                         "pages": page.paginator.num_pages, "columns": [h for h, _ in indicator.columns],
+                         "results": cells})
+
+
+def _json(value):
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
 urlpatterns = [
     path("indicators/", IndicatorList.as_view(), name="api-kpi-indicators"),
     path("actuals/", Actuals.as_view(), name="api-kpi-actuals"),
     path("targets/", Targets.as_view(), name="api-kpi-targets"),
+    path("records/", Records.as_view(), name="api-kpi-records"),
 ]

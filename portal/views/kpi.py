@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from ..indicators import all_indicators, figure_text, get_indicator, growth, percent_text
@@ -24,7 +23,6 @@ from ..scoping import get_visible_or_404
 from ..services import kpi as service
 
 BUREAU = ("county", "city", "province", "admin")
-FIGURE_PARAMS = ("region", "indicator", "period", "page", "year", "scope_region")
 
 
 def _bureau(request):
@@ -37,16 +35,6 @@ def _region(request, code=None):
     if region is None:
         raise Http404("未找到该地区")
     return region
-
-
-def _attr(obj, dotted: str):
-    for name in dotted.split("."):
-        obj = getattr(obj, name, None) if obj is not None else None
-        if callable(obj):
-            obj = obj()
-    if isinstance(obj, bool):
-        return "是" if obj else "否"
-    return obj
 
 
 def _chart_data(rows, breakdown, children, focus, period) -> dict:
@@ -118,18 +106,8 @@ def records(request):
     if indicator is None:
         raise Http404("未知指标")
     period = service.Period.parse(request.GET.get("period"))
-    queryset = indicator.behind(region.scope_prefix, *period.range)
-    filterset = None
-    if indicator.filterset:
-        # the app's own FilterSet narrows the list; the figure's region and period stay those of the figure
-        data = request.GET.copy()
-        for key in FIGURE_PARAMS:
-            data.pop(key, None)
-        filterset = import_string(indicator.filterset)(data or None, queryset=queryset, request=request)
-        for name in FIGURE_PARAMS:
-            filterset.form.fields.pop(name, None)
-        if filterset.is_bound and filterset.is_valid():
-            queryset = filterset.qs
+    queryset, filterset = service.kpi_records(indicator=indicator, region=region, period=period,
+                                              params=request.GET, request=request)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -137,7 +115,7 @@ def records(request):
         "region": region, "indicator": indicator, "period": period, "page_obj": page, "filter": filterset,
         "is_paginated": page.has_other_pages(), "querystring": query.urlencode(),
         "headers": [h for h, _ in indicator.columns],
-        "lines": [[_attr(obj, p) for _, p in indicator.columns] for obj in page.object_list],
+        "lines": [service.record_cells(indicator, obj) for obj in page.object_list],
     })
 
 

@@ -112,7 +112,7 @@ def test_api_targets_set_and_read(targets):
 def test_the_schema_documents_the_kpi_api(client):
     client.force_login(user_with_role("city"))
     schema = client.get("/api/schema/").content.decode()
-    assert "/api/kpi/actuals/" in schema and "/api/kpi/targets/" in schema
+    assert "/api/kpi/actuals/" in schema and "/api/kpi/targets/" in schema and "/api/kpi/records/" in schema
 
 
 def test_the_province_report_has_a_sheet_per_city(client, targets):
@@ -180,3 +180,16 @@ def test_every_record_list_opens(client, code):
     client.force_login(user_with_role("city"))
     response = client.get(reverse("portal:kpi-records"), {"region": "420200", "indicator": code, "period": "2026"})
     assert response.status_code == 200
+
+
+def test_api_records_behind_a_figure_with_the_apps_filters(deals):
+    city = user_with_role("city")
+    url = "/api/kpi/records/"
+    data = api(city).get(url, {"indicator": "sme_deal_amount", "region": "420200", "period": "2026Q1"}).json()
+    assert data["count"] == 3 and data["columns"][0] == "签约日期"
+    assert sorted(row[7] for row in data["results"]) == ["100000.00", "300000.00", "50000.00"]
+    narrowed = api(city).get(url, {"indicator": "sme_deal_amount", "region": "420200", "period": "2026Q1",
+                                   "mode": "shares"}).json()
+    assert narrowed["count"] == 1
+    county = user_with_role("county")
+    assert api(county).get(url, {"indicator": "sme_deal_amount", "region": "420203"}).status_code == 404

@@ -30,7 +30,8 @@ def queries(fetch) -> int:
 
 @pytest.mark.parametrize("url", ["/portal/kpi/?region=420200&period=2026Q1",
                                  "/portal/kpi/records/?region=420200&indicator=sme_deal_count&period=2026Q1",
-                                 "/api/kpi/actuals/?region=420200&period=2026Q1"])
+                                 "/api/kpi/actuals/?region=420200&period=2026Q1",
+                                 "/api/kpi/records/?region=420200&indicator=sme_deal_count&period=2026Q1"])
 def test_the_same_queries_for_3_and_15_deals(client, url):
     city = user_with_role("city")
     client.force_login(city)

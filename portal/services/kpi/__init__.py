@@ -5,7 +5,7 @@ Reads are selectors (``kpi_*``), writes are services (``target_set``, ``target_i
 the API and the beat job all call these.
 """
 
-from .actuals import Row, kpi_breakdown, kpi_rows, split_check
+from .actuals import FIGURE_PARAMS, Row, kpi_breakdown, kpi_records, kpi_rows, record_cells, split_check
 from .imports import ImportRejected, match_indicator, parse_target_cell, parse_target_workbook, target_import
 from .periods import Period, month_end, parse_year, period_choices
 from .reports import (
@@ -33,9 +33,9 @@ from .targets import (
 )
 
 __all__ = [
-    "CHILD_LEVEL", "REPORT_HEADERS", "TARGET_ROLES", "ImportRejected", "Period", "QuarterlyReportByRegionExporter",
+    "CHILD_LEVEL", "FIGURE_PARAMS", "REPORT_HEADERS", "TARGET_ROLES", "ImportRejected", "Period", "QuarterlyReportByRegionExporter",
     "QuarterlyReportExporter", "Row", "can_set_target", "child_regions", "current_targets", "kpi_breakdown",
-    "kpi_region", "kpi_rows", "match_indicator", "month_end", "parse_target_cell", "parse_target_workbook",
+    "kpi_records", "kpi_region", "kpi_rows", "record_cells", "match_indicator", "month_end", "parse_target_cell", "parse_target_workbook",
     "parse_year", "period_choices", "previous_quarter", "report_build", "report_context", "report_exporter",
     "report_lines", "reports_prepare", "split_check", "target_history", "target_import", "target_regions",
     "target_set", "target_text",

@@ -175,3 +175,39 @@ def split_check(*, region: Region, year: int) -> list[dict]:
         result.append({"indicator": indicator, "target": target, "split": total,
                        "short": target is not None and target.absolute is not None and total < target.absolute})
     return result
+
+
+#: query parameters that choose the figure, not a filter of its records
+FIGURE_PARAMS = ("region", "indicator", "period", "page", "year", "scope_region", "format")
+
+
+def kpi_records(*, indicator: Indicator, region: Region, period: Period, params, request):
+    """The records behind one figure, narrowed by the app's own FilterSet (the one its list page and API use);
+    the figure's region and period stay those of the figure. Returns the queryset and the FilterSet (or None)."""
+    from django.utils.module_loading import import_string
+
+    queryset = indicator.behind(region.scope_prefix, *period.range)
+    if not indicator.filterset:
+        return queryset, None
+    data = params.copy()
+    for key in FIGURE_PARAMS:
+        data.pop(key, None)
+    filterset = import_string(indicator.filterset)(data or None, queryset=queryset, request=request)
+    for name in FIGURE_PARAMS:
+        filterset.form.fields.pop(name, None)
+    if filterset.is_bound and filterset.is_valid():
+        queryset = filterset.qs
+    return queryset, filterset
+
+
+def record_cells(indicator: Indicator, obj) -> list:
+    """One record as the cells of the indicator's columns."""
+    cells = []
+    for _, dotted in indicator.columns:
+        value = obj
+        for name in dotted.split("."):
+            value = getattr(value, name, None) if value is not None else None
+            if callable(value):
+                value = value()
+        cells.append(("是" if value else "否") if isinstance(value, bool) else value)
+    return cells
