@@ -82,3 +82,37 @@ def read_sections(data: dict, sections: tuple[SectionSpec, ...] = SECTIONS) -> l
                     "pairs": [(f.label, display(f, values.get(f.name))) for f in spec.fields],
                     "tables": [_read_rows(c, values.get(c.key)) for c in spec.children]})
     return out
+
+
+def error_items(errors: dict, sections: list[dict]) -> list[dict]:
+    """Each error of a refused submission as 「栏目 · 第 N 行 · 字段」 and its message, in form order, with the tab it
+    is on, so the summary above the form names every place instead of ending at a colon."""
+    specs: dict[str, SectionSpec] = {}
+    tab_of: dict[str, str] = {}
+    for section in sections:
+        tables = ([section["table"]] if section.get("table") else []) + list(section.get("children") or [])
+        if section.get("fields"):
+            specs[section["key"]] = SectionSpec(section["key"], section["label"],
+                                                tuple(f["spec"] for f in section["fields"]))
+            tab_of[section["key"]] = section["key"]
+        for table in tables:
+            specs[table["prefix"]] = table["spec"]
+            tab_of[table["prefix"]] = section["key"]
+    order = {key: i for i, key in enumerate(specs)}
+    items = []
+    for path, message in errors.items():
+        prefix = next((p for p in sorted(specs, key=len, reverse=True) if path == p or path.startswith(p + ".")), None)
+        if prefix is None:
+            continue
+        spec, rest = specs[prefix], path[len(prefix) + 1:].split(".") if path != prefix else []
+        section_label = next((s["label"] for s in sections if s["key"] == tab_of[prefix]), spec.label)
+        where = [section_label] + ([spec.label] if spec.label != section_label else [])
+        if len(rest) == 2 and rest[0].isdigit():
+            where.append(f"第 {int(rest[0]) + 1} 行")
+            rest = rest[1:]
+        field = spec.field(rest[0]) if rest else None
+        if field is not None:
+            where.append(field.label)
+        items.append({"tab": tab_of[prefix], "where": " · ".join(where), "message": message,
+                      "order": (order[prefix], path)})
+    return sorted(items, key=lambda item: item["order"])

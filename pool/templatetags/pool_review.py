@@ -82,3 +82,11 @@ def next_step(status: str) -> str:
     from ..todos import NEXT_STEPS
 
     return NEXT_STEPS.get(status, "")
+
+
+@register.filter
+def error_items(errors: dict, sections: list) -> list[dict]:
+    """Where each error of a refused submission is (栏目 · 行 · 字段) and what it says."""
+    from ..presenters import error_items as items
+
+    return items(errors or {}, sections or [])

@@ -256,6 +256,10 @@
     a.addEventListener("click", function (e) { e.preventDefault(); showTab(a.getAttribute("data-tab")); });
   });
   showTab(current);
+  // The summary of a refused submission links each place to its tab.
+  document.querySelectorAll("[data-tab-link]").forEach(function (a) {
+    a.addEventListener("click", function (e) { e.preventDefault(); showTab(a.getAttribute("data-tab-link")); });
+  });
 
   // Leaving the page: send what is still unsaved without waiting for an answer.
   window.addEventListener("pagehide", function () {
