@@ -140,3 +140,18 @@ def test_the_target_form_saves_versions(client):
     page = client.get(url, {"region": "420200", "year": 2026}).content.decode()
     assert "第 2 版" in page and "1 个旧版本" in page
     assert KpiTarget.objects.filter(region_id="420200").count() == 2
+
+
+def test_the_downloaded_template_imports_as_it_is(client):
+    from portal.indicators import all_indicators
+
+    province = user_with_role("province")
+    client.force_login(province)
+    response = client.get(reverse("portal:kpi-target-template"), {"year": 2026})
+    book = BytesIO(response.content)
+    book.name = "template.xlsx"
+    client.post(reverse("portal:kpi-target-import"), {"region": "420000", "year": 2026, "file": book})
+    current = KpiTarget.objects.filter(is_current=True, year=2026, region_id="420000")
+    assert current.count() == len(all_indicators())
+    assert current.get(indicator="sme_deal_count").growth_rate == Decimal(30)
+    assert current.get(indicator="sme_filing_rate").absolute == Decimal(100)
