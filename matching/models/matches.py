@@ -55,7 +55,8 @@ class Match(models.Model):
     introduced_by = models.ForeignKey("portal.User", verbose_name="同意或促成对接人", null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
     introduced_at = models.DateTimeField("双方同意对接时间", null=True, blank=True)
-    introduction_brokered = models.BooleanField("由主管部门促成", default=False)
+    # A database default too: bulk COPY of new suggestions (services.store) names only the engine's columns.
+    introduction_brokered = models.BooleanField("由主管部门促成", default=False, db_default=False)
     created_at = models.DateTimeField("推荐时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
