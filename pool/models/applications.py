@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from criteria.results import VERDICT_LABELS
 from portal.scoping import ScopedQuerySet
 
 from .fields import JSONField
@@ -27,9 +28,11 @@ EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURN
 
 
 class Verdict(models.TextChoices):
-    ELIGIBLE = "eligible", "符合"
-    CONDITIONAL = "conditional", "待复核"
-    INELIGIBLE = "ineligible", "不符合"
+    """The overall verdict, labelled as the evaluation states it (``criteria.results.VERDICT_LABELS``)."""
+
+    ELIGIBLE = "eligible", VERDICT_LABELS["eligible"]
+    CONDITIONAL = "conditional", VERDICT_LABELS["conditional"]
+    INELIGIBLE = "ineligible", VERDICT_LABELS["ineligible"]
 
 
 class ApplicationQuerySet(ScopedQuerySet):

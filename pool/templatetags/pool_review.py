@@ -1,5 +1,7 @@
 """Template helpers of the review: the reviewer's return comments beside the fields of the enterprise's form."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils import timezone
 
@@ -46,10 +48,13 @@ def return_comment(application, key: str):
 
 @register.filter
 def percent(value) -> str:
-    """A ratio as a percentage with two decimals (0.6667 → 66.67%)."""
+    """A ratio as a percentage with two decimals, truncated like every explanation (criteria ``pct``), so the same
+    ratio reads the same on every page and one below a threshold never reads as it (0.66666… → 66.66%)."""
     if value is None:
         return "—"
-    return f"{value * 100:.2f}%"
+    from criteria.evaluators.common import pct
+
+    return pct(Decimal(str(value)), 1) + "%"
 
 
 @register.filter

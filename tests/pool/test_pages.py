@@ -68,3 +68,15 @@ def test_batch_page_counts_the_city_share_for_a_city(client, batch):
     county_page = client.get(reverse("pool:batch-detail", args=[batch.pk])).content.decode()
     assert "<span>申报总数</span><strong>30</strong>" not in county_page
     assert "开始批量评分" not in county_page
+
+
+def test_one_ratio_and_one_verdict_read_the_same_on_every_page():
+    from criteria.evaluators.common import pct
+    from criteria.results import VERDICT_LABELS
+    from pool.models import Verdict
+    from pool.templatetags.pool_review import percent
+
+    # 1153/10000 once read 11.53 % in the explanation and 11.54 % (rounded float) in the lists.
+    for used, counted in ((1153, 10000), (2, 3), (1, 2), (4999, 10000)):
+        assert percent(used / counted) == pct(used, counted) + "%"
+    assert dict(Verdict.choices) == VERDICT_LABELS
