@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,10 +20,11 @@ def notify(*, recipients: Iterable[User], verb: str, title: str, body: str = "",
         Notification(recipient=r, verb=verb, title=title, body=body, url=url) for r in recipients
     )
     if email:
-        addresses = [r.email for r in recipients if r.email]
-        if addresses:
-            send_mail(subject=f"【培育库】{title}", message=f"{body}\n\n{url}".strip(),
-                      from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=addresses, fail_silently=True)
+        # One message per person: recipients of different organisations never see each other's addresses.
+        messages = [(f"【培育库】{title}", f"{body}\n\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [r.email])
+                    for r in recipients if r.email]
+        if messages:
+            send_mass_mail(messages, fail_silently=True)
     return notes
 
 

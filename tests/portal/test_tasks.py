@@ -127,3 +127,13 @@ def test_purge_never_deletes_outside_the_export_root(export_root, settings, tmp_
     Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=30))
     purge_expired_exports.delay().get()
     assert outside.read_text() == "keep"
+
+
+@pytest.mark.django_db
+def test_each_recipient_gets_a_message_of_their_own(mailoutbox):
+    from portal.services.notifications import notify
+    from tests.factories import user_with_role
+
+    county, bank = user_with_role("county"), user_with_role("bank")
+    notify(recipients=[county, bank], verb="x", title="白名单已发布", body="请查看")
+    assert sorted(m.to for m in mailoutbox) == sorted([[county.email], [bank.email]])
