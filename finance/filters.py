@@ -26,6 +26,18 @@ from .models import (
 )
 from .rules import RULES
 
+BOOLEAN_CHOICES = [("true", "是"), ("false", "否")]
+
+
+def yes_no(label: str, field: str = "", *, is_set: bool = False) -> django_filters.ChoiceFilter:
+    """是 / 否 / 全部: on a boolean ``field``, or (``is_set``) on whether ``field`` holds a value."""
+    def method(queryset, name, value):
+        wanted = value == "true"
+        if is_set:
+            return queryset.filter(**{f"{field}__isnull": not wanted})
+        return queryset.filter(**{field or name: wanted})
+    return django_filters.ChoiceFilter(label=label, choices=BOOLEAN_CHOICES, empty_label="全部", method=method)
+
 
 def _banks(request):
     if request is None:
@@ -64,8 +76,8 @@ class WhitelistFilter(django_filters.FilterSet):
 
 class CandidateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="企业名称/信用代码", method=_search("enterprise_name", "uscc"))
-    eligible = django_filters.BooleanFilter(label="符合条件")
-    excluded = django_filters.BooleanFilter(label="人工排除")
+    eligible = yes_no("符合条件")
+    excluded = yes_no("人工排除")
     failed = django_filters.ChoiceFilter(label="未通过的条件", choices=RULES, method="failed_rule",
                                          empty_label="全部")
     region = RegionFilter()
@@ -102,8 +114,7 @@ class EntryFilter(django_filters.FilterSet):
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="企业名称/信用代码", method=_search("enterprise_name", "uscc"))
     bank = django_filters.ModelChoiceFilter(label="银行", queryset=_banks, empty_label="全部银行")
-    credited = django_filters.BooleanFilter(label="已授信", field_name="credit_amount", lookup_expr="isnull",
-                                            exclude=True)
+    credited = yes_no("已授信", "credit_amount", is_set=True)
     region = RegionFilter()
 
     class Meta:
@@ -116,8 +127,7 @@ class LoanFilter(django_filters.FilterSet):
                                                                      "contract_no"))
     bank = django_filters.ModelChoiceFilter(label="银行", queryset=_banks, empty_label="全部银行")
     status = django_filters.ChoiceFilter(label="还款状态", choices=LoanStatus.choices, empty_label="全部")
-    pledged = django_filters.BooleanFilter(label="已质押登记", field_name="pledge", lookup_expr="isnull",
-                                           exclude=True)
+    pledged = yes_no("已质押登记", "pledge", is_set=True)
     since = django_filters.DateFilter(label="起始日不早于", field_name="start_on", lookup_expr="gte")
     until = django_filters.DateFilter(label="起始日不晚于", field_name="start_on", lookup_expr="lte")
     region = RegionFilter()

@@ -62,7 +62,7 @@ class FundMovement(models.Model):
     class Meta:
         verbose_name = "资金池收支记录"
         verbose_name_plural = "资金池收支记录"
-        ordering = ["fund", "-created_at", "-id"]
+        ordering = ["fund_id", "-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fund_movement_positive")]
 
     def __str__(self) -> str:

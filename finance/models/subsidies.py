@@ -92,7 +92,7 @@ class SubsidyTransition(models.Model):
     class Meta:
         verbose_name = "补贴申请流转记录"
         verbose_name_plural = "补贴申请流转记录"
-        ordering = ["application", "created_at", "id"]
+        ordering = ["application_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
@@ -132,7 +132,7 @@ class SubsidyEvidence(models.Model):
     class Meta:
         verbose_name = "补贴证明材料"
         verbose_name_plural = "补贴证明材料"
-        ordering = ["application", "kind", "id"]
+        ordering = ["application_id", "kind", "id"]
 
     def __str__(self) -> str:
         return self.original_name

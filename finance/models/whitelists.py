@@ -73,19 +73,20 @@ class Candidate(models.Model):
 
     whitelist = models.ForeignKey(Whitelist, verbose_name="白名单草稿", on_delete=models.CASCADE,
                                   related_name="candidates")
+    # A draft of 100,000 rows is written at once: only the indexes its pages and the enterprise's status read.
     membership = models.ForeignKey("pool.Membership", verbose_name="入库企业", on_delete=models.PROTECT,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     enterprise = models.ForeignKey("portal.Organisation", verbose_name="企业", on_delete=models.PROTECT,
                                    related_name="+")
     region = models.ForeignKey("portal.Region", verbose_name="所在县（市、区）", on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     enterprise_name = models.CharField("企业名称", max_length=200)
     uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
     membership_status = models.CharField("入库状态", max_length=16)
     need = models.ForeignKey("finance.FinancingNeed", verbose_name="融资需求", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
+                             on_delete=models.PROTECT, related_name="+", db_index=False)
     consent = models.ForeignKey("finance.Consent", verbose_name="授权", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+                                on_delete=models.PROTECT, related_name="+", db_index=False)
     need_amount = models.DecimalField("融资金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     eligible = models.BooleanField("符合条件")
     summary = models.CharField("结论", max_length=200)
@@ -93,7 +94,7 @@ class Candidate(models.Model):
     excluded = models.BooleanField("人工排除", default=False)
     exclusion_reason = models.CharField("排除理由", max_length=300, blank=True)
     excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="排除人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
     excluded_at = models.DateTimeField("排除时间", null=True, blank=True)
 
     objects = CandidateQuerySet.as_manager()
@@ -101,7 +102,7 @@ class Candidate(models.Model):
     class Meta:
         verbose_name = "白名单参评企业"
         verbose_name_plural = "白名单参评企业"
-        ordering = ["whitelist", "-eligible", "region_id", "enterprise_name", "id"]
+        ordering = ["whitelist_id", "-eligible", "region_id", "enterprise_name", "id"]
         constraints = [models.UniqueConstraint(fields=["whitelist", "membership"], name="candidate_unique")]
         indexes = [models.Index(fields=["whitelist", "eligible", "excluded"], name="candidate_whitelist_state")]
 
@@ -262,7 +263,7 @@ class PublicationEntry(ImmutableModel):
     class Meta:
         verbose_name = "白名单企业"
         verbose_name_plural = "白名单企业"
-        ordering = ["publication", "position"]
+        ordering = ["publication_id", "position"]
         constraints = [models.UniqueConstraint(fields=["publication", "enterprise"], name="entry_unique")]
         indexes = [models.Index(fields=["uscc", "publication"], name="entry_uscc"),
                    models.Index(fields=["enterprise", "publication"], name="entry_enterprise")]

@@ -18,11 +18,11 @@ from django.utils import timezone
 from criteria.services.evaluation import list_hits_for
 from portal.services import audit, notify_on_commit
 from portal.services.jobs import job_finish, job_progress, job_start
-from portal.validators import normalise_uscc
 
 from .. import rules as whitelist_rules
 from ..models import Candidate, Consent, FinancingNeed, NeedStatus, Whitelist, WhitelistStatus
 from ..policy import WhitelistRules
+from .bulk import write_rows
 
 CHUNK = 2000
 MEMBER_FIELDS = ("pk", "enterprise_id", "region_id", "enterprise_name", "uscc", "status", "admitted_on")
@@ -55,8 +55,18 @@ def _local_day(moment) -> date | None:
     return timezone.localtime(moment).date() if moment is not None else None
 
 
-def member_facts(chunk: list[dict]) -> dict[int, tuple[whitelist_rules.CandidateFacts, dict]]:
-    """For each enterprise of ``chunk``: the rules' facts and the ids a candidate row keeps (need, consent)."""
+def listed_usccs(usccs) -> set[str]:
+    """Which of ``usccs`` (a list or a subquery of stored, normalised codes) any imported list names: one query
+    returning only the hits, so a region of 100,000 members asks the lists about the few that are on them."""
+    from criteria.models import ListEntry
+
+    return set(ListEntry.objects.filter(uscc__in=usccs).values_list("uscc", flat=True).distinct())
+
+
+def member_facts(chunk: list[dict], *, on_lists: set[str] | None = None
+                 ) -> dict[int, tuple[whitelist_rules.CandidateFacts, dict]]:
+    """For each enterprise of ``chunk``: the rules' facts and the ids a candidate row keeps (need, consent).
+    ``on_lists``: the chunk's codes known to be on a list (looked up here when not given)."""
     ids = [row["enterprise_id"] for row in chunk]
     needs = {n["enterprise_id"]: n for n in FinancingNeed.objects.filter(
         enterprise_id__in=ids, status=NeedStatus.OPEN).values(
@@ -67,14 +77,18 @@ def member_facts(chunk: list[dict]) -> dict[int, tuple[whitelist_rules.Candidate
     revoked = dict(Consent.objects.filter(enterprise_id__in=[i for i in ids if i not in consents],
                                           revoked_at__isnull=False)
                    .values("enterprise_id").annotate(last=Max("revoked_at")).values_list("enterprise_id", "last"))
-    hits = list_hits_for(row["uscc"] for row in chunk if row["uscc"])
+    # Members keep the code as submitted, already normalised (``normalise_uscc``), like the imported lists.
+    codes = {row["uscc"] for row in chunk if row["uscc"]}
+    if on_lists is None:
+        on_lists = listed_usccs(list(codes))
+    hits = list_hits_for(code for code in codes if code in on_lists) if on_lists else {}
     facts = {}
     for row in chunk:
         need, consent = needs.get(row["enterprise_id"]), consents.get(row["enterprise_id"])
-        uscc = normalise_uscc(row["uscc"] or "")
+        found = hits.get(row["uscc"], ()) if hits else ()
         item = whitelist_rules.CandidateFacts(
             membership_status=row["status"], admitted_on=row["admitted_on"],
-            list_hits=[whitelist_rules.Hit(h.list_type, h.reason, h.listed_on) for h in hits.get(uscc, [])],
+            list_hits=[whitelist_rules.Hit(h.list_type, h.reason, h.listed_on) for h in found],
             assets=need["pledge_assets"] if need else [],
             need_amount=need["amount"] if need else None,
             need_term_months=need["term_months"] if need else None,
@@ -96,19 +110,27 @@ def evaluate_member(row: dict, rules: WhitelistRules, on: date) -> list[whitelis
     return whitelist_rules.evaluate(facts, rules, on=on)
 
 
-def _candidates(whitelist: Whitelist, chunk: list[dict], rules: WhitelistRules) -> list[Candidate]:
-    facts = member_facts(chunk)
+#: The columns a candidate row is written with (``excluded`` and the reviewer's fields start empty).
+CANDIDATE_COLUMNS = ("whitelist_id", "membership_id", "enterprise_id", "region_id", "enterprise_name", "uscc",
+                     "membership_status", "need_id", "consent_id", "need_amount", "eligible", "summary", "results",
+                     "excluded", "exclusion_reason")
+
+
+def _candidate_rows(whitelist: Whitelist, chunk: list[dict], rules: WhitelistRules, on_lists: set[str]) -> list:
+    facts = member_facts(chunk, on_lists=on_lists)
     rows = []
     for row in chunk:
         item, ids = facts[row["enterprise_id"]]
         outcomes = whitelist_rules.evaluate(item, rules, on=whitelist.evaluated_on)
-        rows.append(Candidate(
-            whitelist=whitelist, membership_id=row["pk"], enterprise_id=row["enterprise_id"],
-            region_id=row["region_id"], enterprise_name=row["enterprise_name"], uscc=row["uscc"] or "",
-            membership_status=row["status"], need_amount=item.need_amount,
-            eligible=whitelist_rules.eligible(outcomes), summary=whitelist_rules.summary(outcomes),
-            results=[o.as_dict() for o in outcomes], **ids))
+        rows.append((whitelist.pk, row["pk"], row["enterprise_id"], row["region_id"], row["enterprise_name"],
+                     row["uscc"] or "", row["status"], ids["need_id"], ids["consent_id"], item.need_amount,
+                     whitelist_rules.eligible(outcomes), whitelist_rules.summary(outcomes),
+                     [o.as_dict() for o in outcomes], False, ""))
     return rows
+
+
+def write_candidates(rows: list) -> None:
+    write_rows(Candidate, CANDIDATE_COLUMNS, rows, json_columns=("results",))
 
 
 def whitelist_generate(*, whitelist: Whitelist, job_id: int | None = None) -> dict:
@@ -122,12 +144,14 @@ def whitelist_generate(*, whitelist: Whitelist, job_id: int | None = None) -> di
     Candidate.objects.filter(whitelist=whitelist).delete()
     if job_id:
         job_start(job_id=job_id, total=members_of(prefix).order_by().count())
+    on_lists = listed_usccs(members_of(prefix).order_by().values("uscc"))
     total = eligible = 0
+    position = CANDIDATE_COLUMNS.index("eligible")
     for chunk in _chunks(members_of(prefix).iterator(chunk_size=CHUNK)):
-        rows = _candidates(whitelist, chunk, rules)
-        Candidate.objects.bulk_create(rows, batch_size=CHUNK)
+        rows = _candidate_rows(whitelist, chunk, rules, on_lists)
+        write_candidates(rows)
         total += len(rows)
-        eligible += sum(r.eligible for r in rows)
+        eligible += sum(1 for r in rows if r[position])
         if job_id:
             job_progress(job_id=job_id, done=total, message=f"已评价 {total} 家，符合条件 {eligible} 家")
     with transaction.atomic():

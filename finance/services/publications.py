@@ -37,6 +37,7 @@ from ..models import (
     WhitelistStatus,
 )
 from ..models.whitelists import PUBLISHED_IMMUTABLE, ImmutableError
+from .bulk import write_rows
 from .whitelists import ensure_publisher
 
 CHUNK = 2000
@@ -203,9 +204,9 @@ def whitelist_publish(*, whitelist: Whitelist, user: User, banks, change_note: s
         publication.save()
         PublicationRecipient.objects.bulk_create(
             [PublicationRecipient(publication=publication, bank_id=pk) for pk in sorted(bank_ids)])
-        PublicationEntry.objects.bulk_create(
-            (PublicationEntry(publication=publication, position=r["position"],
-                              **{k: r[k] for k in ENTRY_FIELDS}) for r in rows), batch_size=CHUNK)
+        columns = ("publication_id", "position", *ENTRY_FIELDS)
+        write_rows(PublicationEntry, columns, ((publication.pk, r["position"], *(r[k] for k in ENTRY_FIELDS))
+                                              for r in rows), json_columns=("pledge_assets",))
         whitelist.status = WhitelistStatus.PUBLISHED
         whitelist.save(update_fields=["status"])
         audit(actor=user, action="publication.published", target=publication, comment=publication.change_note,
