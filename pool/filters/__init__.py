@@ -1,8 +1,15 @@
 """FilterSets shared by the list pages and the API lists, one module per area."""
 
-from .applications import ApplicationFilter, BatchFilter, ReviewFilter, ReviewQueueFilter, StableOrdering
+from .applications import (
+    ApplicationFilter,
+    BatchFilter,
+    OwnApplicationFilter,
+    ReviewFilter,
+    ReviewQueueFilter,
+    StableOrdering,
+)
 
-__all__ = ["ApplicationFilter", "BatchFilter", "ReviewFilter", "ReviewQueueFilter", "StableOrdering"]
+__all__ = ["ApplicationFilter", "BatchFilter", "OwnApplicationFilter", "ReviewFilter", "ReviewQueueFilter", "StableOrdering"]
 
 from .members import LedgerFilter, MemberFilter, MilestoneFilter  # noqa: E402
 

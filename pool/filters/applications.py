@@ -16,9 +16,9 @@ def _visible_batches(request):
 
 class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="企业名称/信用代码", method="search")
-    batch = django_filters.ModelChoiceFilter(label="申报批次", queryset=_visible_batches)
-    status = django_filters.ChoiceFilter(label="状态", choices=ApplicationStatus.choices)
-    verdict = django_filters.ChoiceFilter(label="预审结论", choices=Verdict.choices)
+    batch = django_filters.ModelChoiceFilter(label="申报批次", queryset=_visible_batches, empty_label="全部批次")
+    status = django_filters.ChoiceFilter(label="状态", choices=ApplicationStatus.choices, empty_label="全部状态")
+    verdict = django_filters.ChoiceFilter(label="预审结论", choices=Verdict.choices, empty_label="全部")
     region = RegionFilter()
     min_score = django_filters.NumberFilter(label="最低评分", field_name="score", lookup_expr="gte")
     ordering = OrderingFilter(
@@ -31,6 +31,16 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(enterprise_name__icontains=value) | Q(uscc__icontains=value.upper()))
+
+
+class OwnApplicationFilter(ApplicationFilter):
+    """我的申报: an enterprise narrows its own few applications by batch and status; the reviewers' search, region
+    and score filters mean nothing there."""
+
+    q = region = min_score = verdict = ordering = None
+
+    class Meta(ApplicationFilter.Meta):
+        fields = ["batch", "status"]
 
 
 class BatchFilter(django_filters.FilterSet):

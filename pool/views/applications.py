@@ -16,7 +16,7 @@ from portal.views.mixins import FilteredListView
 
 from .. import selectors
 from ..diff import has_changes, revision_diff
-from ..filters import ApplicationFilter
+from ..filters import ApplicationFilter, OwnApplicationFilter
 from ..forms import AttachmentForm, PatentImportForm
 from ..models import Application, ApplicationStatus, Batch
 from ..presenters import form_sections, read_sections, tabs
@@ -41,6 +41,11 @@ class ApplicationListView(FilteredListView):
 
     def base_queryset(self):
         return selectors.application_list(user=self.request.user)
+
+    def get_queryset(self):
+        own = self.request.user.role == "enterprise"
+        self.filterset_class = OwnApplicationFilter if own else ApplicationFilter
+        return super().get_queryset()
 
 
 def _own_application(request, pk) -> Application:

@@ -80,3 +80,12 @@ def test_one_ratio_and_one_verdict_read_the_same_on_every_page():
     for used, counted in ((1153, 10000), (2, 3), (1, 2), (4999, 10000)):
         assert percent(used / counted) == pct(used, counted) + "%"
     assert dict(Verdict.choices) == VERDICT_LABELS
+
+
+def test_my_applications_offer_only_the_enterprises_own_filters(client, applicant, batch):
+    make_application(applicant, batch)
+    client.force_login(applicant)
+    page = client.get(reverse("pool:application-list"))
+    assert list(page.context["filter"].form.fields) == ["batch", "status"]
+    text = page.content.decode()
+    assert "---------" not in text and "最低评分" not in text and "行政区划" not in text
