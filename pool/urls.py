@@ -23,6 +23,7 @@ urlpatterns = [
     path("applications/<int:pk>/edit/", applications.application_edit, name="application-edit"),
     path("applications/<int:pk>/autosave/", applications.application_autosave_view, name="application-autosave"),
     path("applications/<int:pk>/submit/", applications.application_submit_view, name="application-submit"),
+    path("applications/<int:pk>/withdraw/", applications.application_withdraw_view, name="application-withdraw"),
     path("applications/<int:pk>/evaluation/", applications.evaluation_detail, name="application-evaluation"),
     path("applications/<int:pk>/revisions/<int:number>/", applications.revision_detail, name="revision-detail"),
     path("applications/<int:pk>/attachments/", attachments.attachment_upload_view, name="attachment-upload"),

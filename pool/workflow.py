@@ -34,6 +34,8 @@ class Transition:
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.DRAFT, S.SUBMITTED, "enterprise", "own", "提交申报"),
     Transition(S.RETURNED, S.SUBMITTED, "enterprise", "own", "重新提交"),
+    # 撤回: until the county acts, the enterprise may take its submission back and submit again later.
+    Transition(S.SUBMITTED, S.DRAFT, "enterprise", "own", "撤回申报", style="secondary"),
     Transition(S.SUBMITTED, S.RETURNED, "county", "region", "退回修改", comment_required=True, style="secondary"),
     Transition(S.SUBMITTED, S.REJECTED, "county", "region", "不予通过", comment_required=True, style="danger"),
     Transition(S.SUBMITTED, S.COUNTY_APPROVED, "county", "region", "审核通过"),

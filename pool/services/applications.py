@@ -12,7 +12,7 @@ from django.utils import timezone
 from criteria.evaluation import EvaluationResult
 from portal.models import Organisation, User
 from portal.services.audit import audit
-from portal.services.notifications import notify
+from portal.services.notifications import notify, notify_on_commit
 from portal.validators import normalise_patent_no, normalise_uscc
 
 from ..formdata import merge_posted
@@ -163,6 +163,25 @@ def application_submit(*, application: Application, user: User) -> Application:
         scoring.evaluation_store(application=application, revision=revision)
         record_transition(application=application, from_status=from_status, user=user)
         transaction.on_commit(lambda: _tell_county(application, number))
+    return application
+
+
+def application_withdraw(*, application: Application, user: User, reason: str = "") -> Application:
+    """The enterprise takes back a submission the county has not acted on yet (撤回): it is a draft again, its
+    submitted revisions stay, and a later submission is the next revision. The county is told."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("batch").get(pk=application.pk)
+        ensure_transition(application, to=ApplicationStatus.DRAFT, user=user)
+        application.status = ApplicationStatus.DRAFT
+        application.save(update_fields=["status", "updated_at"])
+        record_transition(application=application, from_status=ApplicationStatus.SUBMITTED, user=user,
+                          comment=(reason or "").strip()[:500])
+        reviewers = User.objects.filter(organisation__kind="county", organisation__region_id=application.region_id,
+                                        is_active=True)
+        notify_on_commit(recipients=list(reviewers), verb="application.withdrawn",
+                         title=f"{application.enterprise_name}撤回了申报",
+                         body=f"{application.batch.name}：{application.enterprise_name} 已撤回申报，无需审核。",
+                         url=f"/pool/applications/{application.pk}/")
     return application
 
 

@@ -26,6 +26,7 @@ from ..services.applications import (
     application_autosave,
     application_open_draft,
     application_submit,
+    application_withdraw,
 )
 from ..validation import errors_by_section, field_errors
 from ..workflow import TransitionError, available_actions, transition_for
@@ -157,6 +158,19 @@ def application_detail(request, pk):
         "is_owner": request.user.organisation_id == application.enterprise_id,
         "draft_visible": application.draft_visible_to(request.user),
     })
+
+
+@login_required
+@require_POST
+def application_withdraw_view(request, pk):
+    application = _own_application(request, pk)
+    try:
+        application_withdraw(application=application, user=request.user, reason=request.POST.get("reason", ""))
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "已撤回申报，可修改后再次提交。")
+    return redirect("pool:application-detail", pk=pk)
 
 
 @login_required

@@ -222,3 +222,33 @@ def test_reviewer_return_needs_a_comment(applicant, batch):
     application_submit(application=application, user=applicant)
     with pytest.raises(ValidationError, match="须填写意见"):
         application_return(application=application, reviewer=user_with_role("county", "420202"), comment=" ")
+
+
+def test_the_enterprise_withdraws_before_the_county_acts_and_submits_again(client, applicant, batch, county_user,
+                                                                          django_capture_on_commit_callbacks):
+    application = make_application(applicant, batch)
+    application_submit(application=application, user=applicant)
+    client.force_login(applicant)
+    page = client.get(reverse("pool:application-detail", args=[application.pk])).content.decode()
+    assert 'id="withdraw"' in page and "撤回申报" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pool:application-withdraw", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT and application.is_editable
+    assert Notification.objects.filter(verb="application.withdrawn", recipient=county_user).exists()
+    application_submit(application=application, user=applicant)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED and application.revision_number == 2
+
+
+def test_no_withdrawal_once_the_county_acted_or_by_anyone_else(applicant, batch, county_user):
+    from pool.services.applications import application_withdraw
+    from pool.services.review import application_county_approve
+
+    application = make_application(applicant, batch)
+    application_submit(application=application, user=applicant)
+    with pytest.raises(TransitionError, match="申报企业"):
+        application_withdraw(application=application, user=county_user)
+    application_county_approve(application=application, reviewer=county_user)
+    with pytest.raises(TransitionError, match="不能变更为"):
+        application_withdraw(application=application, user=applicant)
