@@ -53,9 +53,14 @@ class PublicationExporter(Exporter):
         return self.download.entry_count
 
     def objects(self):
-        wanted = set(self.download.entry_ids)
-        rows = (PublicationEntry.objects.filter(publication_id=self.download.publication_id).order_by("position")
-                .values(*FIELDS))
+        # The rows between the download's first and last entry (an id range, no long IN list), kept when the
+        # download holds them: a revoked consent after the download does not change what this file holds.
+        ids = self.download.entry_ids
+        if not ids:
+            return
+        wanted = set(ids)
+        rows = (PublicationEntry.objects.filter(publication_id=self.download.publication_id, pk__gte=min(ids),
+                                                pk__lte=max(ids)).order_by("position").values(*FIELDS))
         for row in iterate(rows):
             if row["pk"] in wanted:
                 yield row
