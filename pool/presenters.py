@@ -23,8 +23,24 @@ def _input_value(spec: FieldSpec, value) -> str:
 
 
 def _field(spec: FieldSpec, name: str, value, errors: dict) -> dict:
-    return {"spec": spec, "name": name, "id": "f-" + name.replace(".", "-"), "value": _input_value(spec, value),
-            "error": errors.get(name, ""), "choices": spec.choices if spec.kind == "choice" else ()}
+    shown = _input_value(spec, value)
+    choices = spec.choices if spec.kind == "choice" else _region_choices(shown) if spec.check == "region" else ()
+    return {"spec": spec, "name": name, "id": "f-" + name.replace(".", "-"), "value": shown,
+            "error": errors.get(name, ""), "choices": choices}
+
+
+def _region_choices(current: str) -> list:
+    """The province's counties by city (the list registration offered), plus a value typed earlier that is not
+    one of them, so nothing typed disappears from the form."""
+    from django.conf import settings
+
+    from portal.forms import county_choices
+
+    choices = county_choices(settings.PORTAL_PROVINCE_CODE[:2])
+    known = {code for _city, options in choices[1:] for code, _name in options}
+    if current and current not in known:
+        choices = [*choices, ("其他", [(current, f"{current}（原填写）")])]
+    return choices
 
 
 def _table(spec: SectionSpec, prefix: str, rows, errors: dict) -> dict:

@@ -60,7 +60,7 @@ IDENTITY = SectionSpec("identity", "企业基本信息", (
     F("name", "企业名称", required=True, registered=True, help="取自注册信息；如需变更，请联系所在地主管部门"),
     F("uscc", "统一社会信用代码", required=True, check="uscc", registered=True,
       help="取自注册信息；如需变更，请联系所在地主管部门"),
-    F("region_code", "注册地行政区划代码", required=True, check="region", help="6 位代码，如 420202（黄石港区）"),
+    F("region_code", "注册地", required=True, check="region", help="登记注册的县（市、区）"),
     F("legal_form", "企业类型", "choice", required=True, choices=tuple(LegalForm.CHOICES)),
     F("registration_date", "成立日期", "date", required=True),
     F("industry_code", "主营行业代码（GB/T 4754）", required=True, check="industry", help="如 C3511 或 3511"),

@@ -224,3 +224,13 @@ def test_autosave_without_a_session_answers_401_in_chinese_with_the_way_back(cli
     assert body["login_url"] == f"/login/?next=%2Fpool%2Fapplications%2F{application.pk}%2Fedit%2F"
     outside = client.post(url, {"_section": "identity"}, HTTP_X_PAGE_PATH="https://evil.example/")
     assert outside.json()["login_url"] == "/login/?next=%2F"
+
+
+def test_the_registered_region_is_chosen_from_the_list_registration_offered(client, applicant, batch):
+    application = make_application(applicant, batch)
+    client.force_login(applicant)
+    page = client.get(reverse("pool:application-edit", args=[application.pk])).content.decode()
+    select = page[page.index('<select name="identity.region_code"'):]
+    select = select[:select.index("</select>")]
+    assert '<optgroup label="黄石市">' in select
+    assert f'<option value="{application.data["identity"]["region_code"]}" selected>' in select
