@@ -43,6 +43,14 @@ def all_actions() -> dict[str, str]:
     return labels
 
 
+#: Who acted when no person did: the name the services give, as the audit log shows it.
+ACTORS = {"system": "系统（自动任务）", "manage.py": "系统（命令行）", "celery": "系统（后台任务）"}
+
+
+def actor_label(name: str) -> str:
+    return ACTORS.get(name, name) or "—"
+
+
 def action_label(action: str) -> str:
     """The Chinese name of an audit action; an unknown one reads as 「其他操作」 rather than as its code."""
     return all_actions().get(action, "其他操作")

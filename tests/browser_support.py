@@ -48,3 +48,14 @@ def login(page, live_server, username: str, password: str | None = None) -> None
     page.get_by_label("密码").fill(password or settings.DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state("networkidle")
+
+
+def menu(page, label: str) -> None:
+    """Go to a menu destination as a person does: open the group it sits in (if any), then follow the link. (A closed
+    group's links are out of the accessibility tree, so they are found by their text.)"""
+    navigation = page.get_by_role("navigation", name="主导航")
+    link = f"a:text-is('{label}')"
+    group = navigation.locator("details").filter(has=page.locator(link))
+    if group.count() and group.first.get_attribute("open") is None:
+        group.first.locator("summary").click()
+    navigation.locator(link).first.click()

@@ -123,10 +123,15 @@ def enterprise_detail(request, pk):
     enterprise = get_visible_or_404(Organisation.objects, request.user, pk=pk)
     cases = (BankCase.objects.visible_to(request.user).filter(enterprise=enterprise).select_related("bank")
              .prefetch_related("loans__pledge"))
+    entries = list(PublicationEntry.objects.filter(enterprise=enterprise).select_related("publication")
+                   .order_by("-publication__published_at")[:10])
+    # A county reads that its enterprise is on the city's whitelist, but opens only publications it may see.
+    readable = set(Publication.objects.visible_to(request.user).filter(
+        pk__in=[e.publication_id for e in entries]).values_list("pk", flat=True))
+    for entry in entries:
+        entry.readable = entry.publication_id in readable
     return render(request, "finance/enterprise_detail.html", {
-        "enterprise": enterprise, "cases": cases, "is_bank": False,
-        "entries": PublicationEntry.objects.filter(enterprise=enterprise).select_related("publication")
-        .order_by("-publication__published_at")[:10]})
+        "enterprise": enterprise, "cases": cases, "is_bank": False, "entries": entries})
 
 
 @login_required

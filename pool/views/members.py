@@ -26,7 +26,7 @@ from ..filters.members import LedgerFilter, MemberFilter, MilestoneFilter
 from ..forms import MilestoneForm
 from ..lifecycle.snapshot import Snapshot
 from ..lifecycle.workflow import MembershipStatus, StepError
-from ..models import FollowUpMilestone, Membership, ReplenishmentEntry
+from ..models import FollowUpMilestone, LifecycleProposal, Membership, ReplenishmentEntry
 from ..services.lifecycle.follow_up import (
     LEVEL_LABELS,
     member_steps,
@@ -220,8 +220,13 @@ class LedgerView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         balances = ledger_balances(user=self.request.user)
-        for line in context["object_list"]:
-            line.proposal_url = url_for("pool:proposal-detail", line.graduation_id) if line.graduation_id else ""
+        lines = context["object_list"] = list(context["object_list"])
+        # A province-wide ledger lists other counties' graduations: link only the decisions the reader may open.
+        readable = set(LifecycleProposal.objects.visible_to(self.request.user).filter(
+            pk__in=[line.graduation_id for line in lines if line.graduation_id]).values_list("pk", flat=True))
+        for line in lines:
+            line.proposal_url = url_for("pool:proposal-detail", line.graduation_id) \
+                if line.graduation_id in readable else ""
         return {**context, "balances": balances, "totals": ledger_totals(balances)}
 
 

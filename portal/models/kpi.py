@@ -56,7 +56,11 @@ class KpiTarget(models.Model):
         indexes = [models.Index(fields=["region", "year", "is_current"], name="kpi_target_region_year")]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.year} {self.indicator} v{self.version}"
+        from ..indicators import get_indicator
+
+        indicator = get_indicator(self.indicator)
+        name = indicator.name if indicator is not None else "绩效指标"
+        return f"{self.region.name} {self.year} 年度“{name}”目标（第 {self.version} 版）"
 
 
 class ReportQuerySet(ScopedQuerySet):
@@ -85,4 +89,4 @@ class KpiReport(models.Model):
         constraints = [models.UniqueConstraint(fields=["region", "year", "quarter"], name="kpi_report_quarter")]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.year}Q{self.quarter}"
+        return f"{self.region.name} {self.year} 年第 {self.quarter} 季度绩效报告"

@@ -5,14 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from criteria.models import ListEntry
-from tests.browser_support import login
+from tests.browser_support import login, menu
 from tests.factories import make_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def menu(page, label):
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name=label).click()
 
 
 def test_province_imports_a_list_after_fixing_a_bad_row(live_server, page, tmp_path):

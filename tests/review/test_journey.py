@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from pool.models import ApplicationStatus, Batch
 from portal.models import Notification, User
-from tests.browser_support import login
+from tests.browser_support import login, menu
 from tests.pool.helpers import make_application, valid_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def submit_form(page) -> None:
 
 
 def open_review(page, live_server) -> None:
-    page.get_by_role("link", name="审核队列").first.click()
+    menu(page, "审核队列")
     page.get_by_role("link", name=ENTERPRISE).click()
     page.wait_for_selector("#review-actions")
 
@@ -82,7 +82,7 @@ def county_approves(page, live_server) -> None:
 
 def city_recommends_and_downloads(page, live_server, tmp_path: Path) -> Path:
     as_user(page, live_server, "demo_city")
-    page.get_by_role("link", name="推荐排序").first.click()
+    menu(page, "推荐排序")
     page.wait_for_selector("#ranking-table")
     assert "评分相同时" in page.inner_text("#rank-rule")
     row = page.locator("#ranking-table tbody tr", has_text=ENTERPRISE)
@@ -103,7 +103,7 @@ def city_recommends_and_downloads(page, live_server, tmp_path: Path) -> Path:
 
 def province_admits(page, live_server) -> None:
     as_user(page, live_server, "demo_province")
-    page.get_by_role("link", name="推荐排序").first.click()
+    menu(page, "推荐排序")
     assert "全省推荐名额" in page.inner_text("#quota")
     page.get_by_role("link", name=ENTERPRISE).click()
     page.locator("#action-province_recommended").click()
