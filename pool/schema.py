@@ -33,6 +33,7 @@ class FieldSpec:
     check: str = ""  # a named format check of pool.validation (uscc, patent_no, region, industry)
     negative: bool = False  # numbers are non-negative unless this says otherwise (a profit may be a loss)
     registered: bool = False  # taken from the registered organisation, shown but never typed
+    shown_when: str = ""  # "field:value": a column the form shows only once a row has that value (e.g. a licence)
 
     @property
     def choice_labels(self) -> dict:
@@ -84,9 +85,9 @@ PATENTS = SectionSpec("patents", "专利清单", (
     F("granted", "已授权", "bool", required=True),
     F("valid", "有效", "bool", required=True),
     F("ownership", "权属", "choice", required=True, choices=tuple(Ownership.CHOICES)),
-    F("licence_kind", "许可类型", "choice", choices=tuple(LicenceKind.CHOICES)),
-    F("licence_from", "许可起始日", "date"),
-    F("licence_to", "许可截止日", "date"),
+    F("licence_kind", "许可类型", "choice", choices=tuple(LicenceKind.CHOICES), shown_when="ownership:licensed_in"),
+    F("licence_from", "许可起始日", "date", shown_when="ownership:licensed_in"),
+    F("licence_to", "许可截止日", "date", shown_when="ownership:licensed_in"),
     F("used_in_product", "用于在售产品", "bool", required=True),
 ), repeating=True, min_rows=1, row_label="专利",
     help="专利产业化率 = 用于在售产品的有效专利 ÷ 全部有效专利，由系统根据本清单计算。")

@@ -200,6 +200,21 @@
     timers[key] = setTimeout(function () { save(key); }, DELAY);
   }
 
+  // Conditional columns: shown in a table once any of its rows has the value they depend on.
+  function revealColumns() {
+    form.querySelectorAll("table.rows").forEach(function (table) {
+      var needed = Array.prototype.some.call(table.querySelectorAll("thead [data-shown-when]"), function (th) {
+        var rule = th.getAttribute("data-shown-when").split(":");
+        return Array.prototype.some.call(table.querySelectorAll('tbody [data-field="' + rule[0] + '"]'),
+          function (el) { return el.value === rule[1]; }) ||
+          table.querySelector("tbody td[data-shown-when].has-error") !== null;
+      });
+      if (needed) { table.setAttribute("data-reveal", "1"); } else { table.removeAttribute("data-reveal"); }
+    });
+  }
+  revealColumns();
+  form.addEventListener("change", revealColumns);
+
   form.addEventListener("input", function (e) { schedule(sectionOf(e.target)); });
   form.addEventListener("change", function (e) { schedule(sectionOf(e.target)); });
 
