@@ -7,9 +7,8 @@ scans the code for every ``action="…"`` and fails on one without a label here.
 from __future__ import annotations
 
 from functools import cache
-from importlib import import_module
 
-from django.apps import apps
+from .plugins import app_modules
 
 ACTIONS = {
     "organisation.registered": "机构注册",
@@ -32,13 +31,7 @@ ACTIONS = {
 @cache
 def all_actions() -> dict[str, str]:
     labels: dict[str, str] = {}
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.audit_labels")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.audit_labels":
-                raise
-            continue
+    for module in app_modules("audit_labels"):
         labels.update(getattr(module, "ACTIONS", {}))
     return labels
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from importlib import import_module
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
+
+from .plugins import app_modules
 
 ZERO = Decimal(0)
 DASH = "—"
@@ -319,16 +319,8 @@ def values_by_subregion_many(indicators: Sequence[Indicator], prefix: str, digit
 
 
 # --- the registry --------------------------------------------------------------------------------------------
-@cache
 def _indicator_modules():
-    modules = []
-    for config in apps.get_app_configs():
-        try:
-            modules.append(import_module(f"{config.name}.indicators"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.indicators":
-                raise
-    return modules
+    return app_modules("indicators")
 
 
 @cache

@@ -8,11 +8,10 @@ app edits another's templates to appear in the menu.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+
+from .plugins import app_modules
 
 
 @dataclass(frozen=True)
@@ -36,16 +35,8 @@ def nav(label: str, url_name: str, roles: str, order: int = 50, group: str | Non
     return NavItem(label, url_name, frozenset(roles.split()), order, group)
 
 
-@cache
 def _nav_modules():
-    modules = []
-    for config in apps.get_app_configs():
-        try:
-            modules.append(import_module(f"{config.name}.nav"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.nav":
-                raise
-    return modules
+    return app_modules("nav")
 
 
 def nav_items_for(user) -> list[dict]:
@@ -94,16 +85,8 @@ class Todo:
     urgent: bool = False
 
 
-@cache
 def _todo_modules():
-    modules = []
-    for config in apps.get_app_configs():
-        try:
-            modules.append(import_module(f"{config.name}.todos"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.todos":
-                raise
-    return modules
+    return app_modules("todos")
 
 
 def todos_for(user) -> list[Todo]:

@@ -1,10 +1,10 @@
-from importlib import import_module
 from io import StringIO
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from portal.plugins import app_modules
 
 
 class Command(BaseCommand):
@@ -18,13 +18,7 @@ class Command(BaseCommand):
             raise CommandError("DEBUG 已关闭：演示数据含公开的演示密码，生产环境请勿执行。确需执行请加 --force。")
         with transaction.atomic():
             # Each app may add its own demo data in <app>/demo.py, run in INSTALLED_APPS order.
-            for config in apps.get_app_configs():
-                try:
-                    module = import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.demo":
-                        raise
-                    continue
+            for module in app_modules("demo"):
                 module.seed(self.stdout if options["verbosity"] else StringIO())
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号密码：{settings.DEMO_PASSWORD}"))
