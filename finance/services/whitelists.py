@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import User
@@ -115,6 +114,3 @@ def whitelist_discard(*, whitelist: Whitelist, user: User) -> Whitelist:
         audit(actor=user, action="whitelist.discarded", target=whitelist)
     return whitelist
 
-
-def drafts_q(user) -> Q:
-    return Q(region=user.region) if user.region is not None else Q(pk__in=[])

@@ -23,9 +23,16 @@ from ..exports import PublicationExporter
 from ..filters import EntryFilter, PublicationFilter
 from ..forms import ContactForm, CreditForm, LoanForm, LoanStatusForm, PledgeForm
 from ..models import BankCase, Loan, Publication, PublicationDownload, PublicationEntry
-from ..services.feedback import visible_entry
+from ..services.feedback import (
+    case_contact,
+    credit_grant,
+    loan_issue,
+    loan_status_report,
+    pledge_register,
+    visible_entry,
+)
 from ..services.publications import change_summary, publication_download
-from .common import BANK, BUREAUS, ip_of, require_role
+from .common import BANK, BUREAUS, REFUSALS, ip_of, require_role, show_errors
 
 PUBLICATION_READERS = ("bank", "city", "province", "admin")
 
@@ -138,9 +145,6 @@ def enterprise_detail(request, pk):
 @require_POST
 def enterprise_feedback(request, pk, step):
     """The bank's forms on the enterprise page: contact, credit line, loan."""
-    from ..services.feedback import case_contact, credit_grant, loan_issue
-    from .common import REFUSALS, show_errors
-
     require_role(request, BANK)
     entry = _bank_entry(request, pk)
     forms = {"contact": ContactForm, "credit": CreditForm, "loan": LoanForm}
@@ -171,9 +175,6 @@ def enterprise_feedback(request, pk, step):
 @require_POST
 def loan_feedback(request, pk, step):
     """The bank's forms on one of its loans: pledge registration, repayment status."""
-    from ..services.feedback import loan_status_report, pledge_register
-    from .common import REFUSALS, show_errors
-
     require_role(request, BANK)
     loan = get_visible_or_404(Loan.objects, request.user, pk=pk)
     if step == "pledge":

@@ -88,3 +88,18 @@ def test_the_schema_documents_the_finance_api(client, city):
     client.force_login(city)
     schema = client.get("/api/schema/").content.decode()
     assert "/api/finance/publications/" in schema and "/api/finance/lookups/" in schema
+
+
+def test_the_home_to_do_lists(client, published, applicant, bank_user, city):
+    from datetime import date
+
+    from finance.services.feedback import case_contact
+    from finance.todos import todo_items
+
+    [bank_todo] = todo_items(bank_user)
+    assert (bank_todo.label, bank_todo.count) == ("白名单中尚未登记对接情况的企业", 1)
+    case_contact(user=bank_user, enterprise=applicant.organisation, contacted_on=date(2026, 1, 5))
+    assert todo_items(bank_user)[0].count == 0
+    assert [t.count for t in todo_items(city)] == [0, 0, 0, 0]
+    client.force_login(city)
+    assert client.get("/").status_code == 200
