@@ -32,28 +32,6 @@ M = MembershipStatus
 
 
 @pytest.fixture
-def county(db):
-    """A county bureau of 黄石港区 (420202), where the builders put their members by default."""
-    return reviewer("county", "420202")
-
-
-@pytest.fixture
-def other_county(db):
-    """A county bureau of 西塞山区 (420203), next door."""
-    return reviewer("county", "420203")
-
-
-@pytest.fixture
-def city(db):
-    return reviewer("city", "420200")
-
-
-@pytest.fixture
-def province(db):
-    return reviewer("province", "420000")
-
-
-@pytest.fixture
 def huangshi_batch(shipped):
     return make_batch(code="huangshi-2024", name="2025 年度黄石申报")
 
@@ -115,5 +93,5 @@ def baseline_of(application: Application) -> dict:
                                 year=on.year - 1).to_dict()
 
 
-__all__ = ["_media", "admitted", "applicant", "baseline_of", "batch", "bulk_members", "city", "county",
-           "decided_graduation", "huangshi_batch", "other_county", "province", "replenishment_batch"]
+__all__ = ["_media", "admitted", "applicant", "baseline_of", "batch", "bulk_members", "decided_graduation",
+           "huangshi_batch", "replenishment_batch"]

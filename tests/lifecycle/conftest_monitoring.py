@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from pool.lifecycle.monitoring_schema import SECTION_BY_KEY, empty_data
@@ -20,28 +19,6 @@ from tests.pool.helpers import enterprise_login, patent_no
 from tests.review.helpers import advanced, reviewer
 
 S = ApplicationStatus
-
-
-@pytest.fixture
-def county(db):
-    """A county bureau of 黄石港区 (420202), where members are made by default."""
-    return reviewer("county", "420202")
-
-
-@pytest.fixture
-def other_county(db):
-    """A county bureau of 西塞山区 (420203), next door."""
-    return reviewer("county", "420203")
-
-
-@pytest.fixture
-def city(db):
-    return reviewer("city", "420200")
-
-
-@pytest.fixture
-def province(db):
-    return reviewer("province", "420000")
 
 
 def admitted_member(batch, *, region: str = "420202", user=None) -> Membership:
@@ -149,5 +126,5 @@ def application_of(member) -> Application:
     return Application.objects.get(pk=member.application_id)
 
 
-__all__ = ["_media", "admitted_member", "applicant", "application_of", "batch", "bulk_reports", "city", "county",
-           "open_year", "other_county", "patent", "province", "report_post", "started", "valid_report"]
+__all__ = ["_media", "admitted_member", "applicant", "application_of", "batch", "bulk_reports", "open_year",
+           "patent", "report_post", "started", "valid_report"]

@@ -19,31 +19,8 @@ from pool.models import Membership, MonitoringReport, MonitoringStatus, Reportin
 from pool.services.lifecycle.policies import current_policy, policy_code_for
 from tests.pool.conftest import _media  # noqa: F401  (media in a temporary folder)
 from tests.pool.helpers import enterprise_login, make_application, make_batch
-from tests.review.helpers import reviewer
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def county(db):
-    """The county bureau of 黄石港区 (420202), where members are made by default."""
-    return reviewer("county", "420202")
-
-
-@pytest.fixture
-def other_county(db):
-    """西塞山区 (420203), next door in the same city."""
-    return reviewer("county", "420203")
-
-
-@pytest.fixture
-def city(db):
-    return reviewer("city", "420200")
-
-
-@pytest.fixture
-def province(db):
-    return reviewer("province", "420000")
 
 
 @pytest.fixture
