@@ -19,9 +19,15 @@ TRUE_WORDS = {"true", "on", "1", "yes", "是"}
 FALSE_WORDS = {"false", "0", "no", "否"}
 
 
+#: No value of a form is longer; what is beyond is not stored (the field then says it is too long).
+STORED_CHARS = 10_000
+
+
 def typed_value(kind: str, raw):
-    """The stored form of one posted value: booleans become booleans, lists lists, anything else a string."""
+    """The stored form of one posted value: booleans become booleans, lists lists, anything else a string. A NUL
+    character (which PostgreSQL cannot store in text) is dropped, and a value is kept to ``STORED_CHARS``."""
     text = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw))
+    text = text.replace("\x00", "")[:STORED_CHARS]
     if kind == "bool":
         lowered = text.lower()
         if lowered in TRUE_WORDS:

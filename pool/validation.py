@@ -33,6 +33,7 @@ NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 MAX_INT_DIGITS = 7  # up to 9,999,999 people
 MAX_MONEY_DIGITS = 14  # up to 99 万亿 yuan
 MAX_DECIMALS = 2  # yuan and fen
+MAX_CHARS = {"str": 200, "text": 2000}  # a name or number, and a paragraph
 EARLIEST = date(1949, 10, 1)
 LATEST = date(2100, 12, 31)
 
@@ -97,6 +98,9 @@ def value_error(spec: FieldSpec, value) -> str | None:
         bad = [v for v in value if _check_named("patent_no", v)] if isinstance(value, list) else [value]
         return f"申请号 {'、'.join(map(str, bad))} 格式或校验位不正确。" if bad else None
     text = str(value)
+    limit = MAX_CHARS.get(spec.kind)
+    if limit is not None and len(text) > limit:
+        return f"内容过长，最多 {limit} 个字。"
     if spec.kind == "choice" and text not in spec.choice_labels:
         return "请从列表中选择。"
     if spec.kind == "date":
