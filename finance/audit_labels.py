@@ -1,5 +1,8 @@
 """The financing app's audit actions in Chinese (collected by ``portal.audit_labels``)."""
 
+from .models.feedback import LoanStatus
+from .models.subsidies import SubsidyStatus
+
 ACTIONS = {
     "financing_need.declared": "申报融资需求",
     "financing_need.withdrawn": "撤回融资需求",
@@ -24,4 +27,6 @@ ACTIONS = {
     "risk_claim.approved": "批准风险补偿",
     "risk_claim.rejected": "驳回风险补偿",
     "risk_fund.deposit": "风险补偿资金注入",
+    **{f"subsidy.{status}": f"补贴申请状态变更为“{label}”" for status, label in SubsidyStatus.choices},
+    **{f"loan.{status}": f"贷款状态变更为“{label}”" for status, label in LoanStatus.choices},
 }

@@ -28,6 +28,7 @@ from ..services.applications import (
     application_submit,
     application_withdraw,
 )
+from ..services.review.criteria import criterion_states
 from ..validation import errors_by_section, field_errors
 from ..workflow import TransitionError, available_actions, transition_for
 
@@ -197,5 +198,9 @@ def evaluation_detail(request, pk):
     if evaluation is None and not live:
         raise Http404("该申报尚无评分结果")
     results = scoring.precheck(application).to_dict() if live else evaluation.results
-    return render(request, "pool/evaluation_detail.html",
-                  {"application": application, "evaluation": evaluation, "results": results, "live": live})
+    # The reviewers' judgements per criterion, once the county has decided on the revision (not while it weighs it).
+    decided = application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+    judged = [s for s in criterion_states(application, evaluation) if s.review is not None] \
+        if evaluation is not None and decided else []
+    return render(request, "pool/evaluation_detail.html", {
+        "application": application, "evaluation": evaluation, "results": results, "live": live, "judged": judged})

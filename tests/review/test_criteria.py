@@ -138,3 +138,17 @@ def test_overriding_from_the_page(client, batch, county):
                            {"outcome": "pass", "justification": "现场核实均已产业化"})
     assert response.status_code == 302
     assert CriterionReview.objects.get(application=application, number=5).outcome == "pass"
+
+
+def test_the_enterprise_reads_the_reviewers_judgements_once_the_county_decided(client, batch, county):
+    application = submitted(batch, change=no_filing)
+    enterprise = application.enterprise.users.first()
+    client.force_login(enterprise)
+    url = reverse("pool:application-evaluation", args=[application.pk])
+    criterion_review_save(application=application, reviewer=county, number=4, outcome="warn",
+                          justification="备案已受理，回执见附件")
+    assert "备案已受理" not in client.get(url).content.decode()  # not while the county weighs it
+    application_county_approve(application=application, reviewer=county)
+    page = client.get(url).content.decode()
+    section = page[page.index('id="reviewer-judgements"'):]
+    assert "审核人员逐项意见" in page and "备案已受理，回执见附件" in section and "原则上不符合" in section
