@@ -136,17 +136,29 @@ def _check_window(application: Application) -> None:
         raise ValidationError(f"“{batch.name}”的申报期为 {batch.opens_on} 至 {batch.closes_on}，当前不能提交。")
 
 
+def _ensure_submittable(application: Application, user: User) -> None:
+    """Refuse (TransitionError, ValidationError, SubmissionInvalid with every field) unless ``user`` may submit the
+    draft as it stands; ``application.data`` gets the registered identity."""
+    ensure_transition(application, to=ApplicationStatus.SUBMITTED, user=user)
+    _check_window(application)
+    application.data = with_registered_identity(application.data, application.enterprise)
+    errors = field_errors(application.data, complete=True)
+    if errors:
+        raise SubmissionInvalid(errors)
+
+
+def application_submit_check(*, application: Application, user: User) -> None:
+    """What submitting would refuse, checked before the person is asked to confirm (nothing is changed)."""
+    application = Application.objects.select_related("batch__criteria_set", "enterprise").get(pk=application.pk)
+    _ensure_submittable(application, user)
+
+
 def application_submit(*, application: Application, user: User) -> Application:
     """Validate the draft completely, freeze it as the next revision, score it and send it to the county."""
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("batch__criteria_set",
                                                                               "enterprise").get(pk=application.pk)
-        ensure_transition(application, to=ApplicationStatus.SUBMITTED, user=user)
-        _check_window(application)
-        application.data = with_registered_identity(application.data, application.enterprise)
-        errors = field_errors(application.data, complete=True)
-        if errors:
-            raise SubmissionInvalid(errors)
+        _ensure_submittable(application, user)
         application.data = normalised(application.data)
         number = application.revision_number + 1
         attachments = [a.manifest() for a in application.attachments.filter(removed_at__isnull=True)]

@@ -26,6 +26,7 @@ from ..services.applications import (
     application_autosave,
     application_open_draft,
     application_submit,
+    application_submit_check,
     application_withdraw,
 )
 from ..services.review.criteria import criterion_states
@@ -130,8 +131,16 @@ def application_autosave_view(request, pk):
 @login_required
 @require_POST
 def application_submit_view(request, pk):
+    """Checked first, confirmed second: the person is asked to confirm only a submission that will go through."""
     application = _own_application(request, pk)
+    confirmed = request.POST.get("confirmed") == "1"
     try:
+        if not confirmed:
+            application_submit_check(application=application, user=request.user)
+            return render(request, "pool/submit_confirm.html", {
+                "application": application, "precheck": scoring.precheck(application).to_dict(),
+                "attachments": application.attachments.filter(removed_at__isnull=True).count(),
+                "submit_label": transition_for(application.status, ApplicationStatus.SUBMITTED).label})
         application_submit(application=application, user=request.user)
     except SubmissionInvalid as error:
         messages.error(request, error.messages[0])

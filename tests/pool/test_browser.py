@@ -103,8 +103,8 @@ def second_visit(page, live_server) -> None:
     page.wait_for_selector("text=附件已上传。")
     assert "研发费用专项审计报告.pdf" in page.inner_text("#attachment-list")
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-application")
+    page.click("#confirm-submit")  # checked first, confirmed second
     page.wait_for_selector("#application-status")
     assert page.get_attribute("#application-status", "data-status") == "submitted"
     assert "申报已提交" in page.content()

@@ -252,3 +252,16 @@ def test_no_withdrawal_once_the_county_acted_or_by_anyone_else(applicant, batch,
     application_county_approve(application=application, reviewer=county_user)
     with pytest.raises(TransitionError, match="不能变更为"):
         application_withdraw(application=application, user=applicant)
+
+
+def test_the_person_confirms_only_a_submission_that_will_go_through(client, applicant, batch):
+    application = make_application(applicant, batch)
+    client.force_login(applicant)
+    url = reverse("pool:application-submit", args=[application.pk])
+    page = client.post(url)
+    assert page.status_code == 200 and 'id="confirm-submit"' in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT  # nothing submitted before the confirmation
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED and application.revision_number == 1

@@ -23,8 +23,8 @@ def as_user(page, live_server, username: str) -> None:
 
 
 def submit_form(page) -> None:
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-application")
+    page.click("#confirm-submit")  # checked first, confirmed second
     page.wait_for_selector("#application-status")
     assert page.get_attribute("#application-status", "data-status") == "submitted"
 
