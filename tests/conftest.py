@@ -71,6 +71,28 @@ def province_user(db):
 
 
 @pytest.fixture
+def county(db):
+    """The county bureau of 黄石港区 (420202), where the builders register enterprises by default."""
+    return user_with_role("county", "420202")
+
+
+@pytest.fixture
+def other_county(db):
+    """The county bureau of 西塞山区 (420203), next door in the same city."""
+    return user_with_role("county", "420203")
+
+
+@pytest.fixture
+def city(db):
+    return user_with_role("city", "420200")
+
+
+@pytest.fixture
+def province(db):
+    return user_with_role("province", "420000")
+
+
+@pytest.fixture
 def shipped(db):
     """The shipped criteria sets and reference tables (a transactional test elsewhere may have flushed them)."""
     from criteria.models import CriteriaSet, SmeSizeThreshold

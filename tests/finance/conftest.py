@@ -1,8 +1,6 @@
 import pytest
 from django.core.management import call_command
 
-from tests.factories import user_with_role
-
 
 @pytest.fixture(autouse=True)
 def _policies(db):
@@ -17,21 +15,6 @@ def _policies(db):
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EXPORT_ROOT = tmp_path / "exports"
-
-
-@pytest.fixture
-def city(db):
-    return user_with_role("city", "420200")
-
-
-@pytest.fixture
-def county(db):
-    return user_with_role("county", "420202")
-
-
-@pytest.fixture
-def province(db):
-    return user_with_role("province", "420000")
 
 
 @pytest.fixture
