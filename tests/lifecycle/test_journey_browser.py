@@ -118,7 +118,7 @@ def replenishment_application():
     return advanced(batch, ApplicationStatus.PROVINCE_RECOMMENDED, region="420202", name="黄石增补示范科技有限公司")
 
 
-def test_graduation_replenishment_and_removal_by_list_hit(page, live_server, tmp_path):
+def test_graduation_replenishment_and_removal_by_list_hit(live_server, page, tmp_path):
     call_command("seed_demo", "--force", verbosity=0)
     today = timezone.localdate()
     demo = Membership.objects.get(enterprise_name=DEMO)

@@ -28,7 +28,7 @@ def open_tab(page, key: str) -> None:
     page.wait_for_selector(f"#sec-{key}.active")
 
 
-def test_open_fill_submit_return_resubmit_accept(page, live_server, shipped, province, county):
+def test_open_fill_submit_return_resubmit_accept(live_server, page, shipped, province, county):
     from tests.pool.helpers import make_batch
 
     member = admitted_member(make_batch())

@@ -15,7 +15,7 @@ def _overflow(page) -> int:
                          " return t.scrollWidth - t.clientWidth; }")
 
 
-def test_the_patent_list_needs_no_sideways_scrolling_until_a_licence_is_listed(page, live_server, applicant, batch):
+def test_the_patent_list_needs_no_sideways_scrolling_until_a_licence_is_listed(live_server, page, applicant, batch):
     application = make_application(applicant, batch, data={"patents": []})
     login(page, live_server, applicant.username)
     page.goto(live_server.url + reverse("pool:application-edit", args=[application.pk]) + "?tab=patents")
@@ -27,3 +27,6 @@ def test_the_patent_list_needs_no_sideways_scrolling_until_a_licence_is_listed(p
     assert row.locator('[data-field="used_in_product"]').is_visible()
     row.locator('[data-field="ownership"]').select_option("licensed_in")
     assert licence.is_visible() and row.locator('[data-field="licence_kind"]').is_visible()
+    # Let the autosave the change started finish before the test database is emptied.
+    page.wait_for_function("() => document.getElementById('save-state').textContent.includes('草稿已自动保存')"
+                           " && !window.poolApplicationForm.pending()")

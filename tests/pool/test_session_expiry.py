@@ -12,7 +12,7 @@ from tests.browser_support import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _open_draft(page, live_server):
+def _open_draft(live_server, page):
     call_command("seed_demo", "--force", verbosity=0)
     login(page, live_server, "demo_enterprise")
     page.get_by_role("button", name="开始申报").first.click()
@@ -34,8 +34,8 @@ def _sign_in_here(page):
     page.get_by_role("button", name="登录").click()
 
 
-def test_autosave_after_expiry_says_so_and_saves_after_signing_in_again(page, live_server):
-    _open_draft(page, live_server)
+def test_autosave_after_expiry_says_so_and_saves_after_signing_in_again(live_server, page):
+    _open_draft(live_server, page)
     page.fill("#f-identity-employees", "180")
     _saved(page)
     Session.objects.all().delete()  # the 30 idle minutes have passed
@@ -52,8 +52,8 @@ def test_autosave_after_expiry_says_so_and_saves_after_signing_in_again(page, li
     assert (identity["employees"], identity["total_assets"]) == ("180", "60000000")
 
 
-def test_save_draft_after_expiry_loses_nothing(page, live_server):
-    _open_draft(page, live_server)
+def test_save_draft_after_expiry_loses_nothing(live_server, page):
+    _open_draft(live_server, page)
     Session.objects.all().delete()
     page.evaluate("() => { document.getElementById('f-identity-industry_code').value = 'C3832'; }")
     page.fill("#f-identity-employees", "200")
