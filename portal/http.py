@@ -1,8 +1,53 @@
-"""Small HTTP responses shared by the apps."""
+"""Small HTTP helpers shared by the apps: the client's address behind the configured proxies, common responses."""
 
+import ipaddress
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.http import HttpResponse
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address, networks) -> bool:
+    return any(address in network for network in networks)
+
+
+def client_ip(request) -> str | None:
+    """The address of the person's machine, for the audit log and the login lock-out.
+
+    ``X-Forwarded-For`` is believed only as far as our own proxies wrote it: with ``TRUSTED_PROXIES`` (addresses
+    or networks) the chain is walked from the right past trusted hops; with ``NUM_PROXIES`` that many hops are
+    taken from the right. With neither, the header is ignored (anyone could write it) and the peer address counts.
+    """
+    if request is None:
+        return None
+    peer = request.META.get("REMOTE_ADDR") or None
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    networks = [ipaddress.ip_network(p, strict=False) for p in getattr(settings, "TRUSTED_PROXIES", [])]
+    count = getattr(settings, "NUM_PROXIES", 0)
+    if networks:
+        peer_address = _address(peer or "")
+        if peer_address is None or not _trusted(peer_address, networks):
+            return peer
+        for hop in reversed(forwarded):
+            address = _address(hop)
+            if address is None:
+                return peer
+            if not _trusted(address, networks):
+                return str(address)
+        return str(_address(forwarded[0])) if forwarded else peer
+    if count and forwarded:
+        chain = [*forwarded, peer or ""]
+        hop = chain[max(len(chain) - 1 - count, 0)]
+        address = _address(hop)
+        return str(address) if address is not None else peer
+    return peer
 
 
 def csv_template_response(headers: Iterable[str], filename: str) -> HttpResponse:

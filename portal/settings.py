@@ -136,6 +136,11 @@ CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# The client's address (audit log, lock-out) behind a reverse proxy: X-Forwarded-For is believed only from these
+# proxies (addresses or networks, comma-separated), or for NUM_PROXIES hops; with neither it is ignored.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Five wrong passwords are answered with a warning that counts down; the sixth locks the account for 15 minutes
@@ -147,6 +152,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 
 # --- Language, time -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from ..http import client_ip  # noqa: F401  (the one place that decides the client's address; imported from here)
 from ..models import AuditEntry
 
 
@@ -36,9 +37,3 @@ def audit(*, actor, action: str, target: models.Model | None = None, comment: st
         data=data or {},
         ip_address=ip_address,
     )
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR")
