@@ -4,6 +4,8 @@ from .choices import MatchStatus
 
 ACTIONS = {
     "deal.recorded": "登记成交",
+    "digest.unsubscribed": "退订每周匹配推送",
+    "digest.preference_updated": "修改每周推送设置",
     "deal.received_updated": "更新到账金额",
     "demand.created": "发布技术需求",
     "demand.updated": "修改技术需求",

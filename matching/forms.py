@@ -98,3 +98,9 @@ class ImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(f"文件超过 {MAX_IMPORT_BYTES // (1024 * 1024)} MB 上限，未读取。请拆分后分批导入。")
         return upload
+
+
+class DigestPreferenceForm(forms.Form):
+    weekly = forms.BooleanField(label="接收每周匹配推送（站内消息和电子邮件）", required=False)
+    profile = forms.BooleanField(label="入库企业：即使没有发布需求，也按本企业的专利和产品推送相关新专利",
+                                 required=False)

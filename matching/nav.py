@@ -13,6 +13,7 @@ NAV_ITEMS = [
     nav("专利转化清单", "matching:deal-list", "enterprise supplier county city province admin", order=44),
     nav("匹配批处理", "matching:runs", "city province admin", order=45),
     nav("对接活动", "matching:event-list", "enterprise supplier county city province admin", order=46),
+    nav("每周推送", "matching:digest-list", "enterprise supplier", order=47),
 ]
 
 

@@ -27,3 +27,11 @@ def match_patents(patent_ids: list[int]) -> None:
 def match_all() -> None:
     """The nightly full batch: corrects what incremental runs approximate (a grown catalogue shifts scores)."""
     runs.match_all()
+
+
+@shared_task(name="matching.send_weekly_digests", ignore_result=True)
+def send_weekly_digests() -> None:
+    """The weekly push; a second run in the same week sends nothing more to anyone already served."""
+    from .services.digest import send_weekly_digests as send
+
+    send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import demands, events, matches, runs, supply
+from .views import demands, digests, events, matches, runs, supply
 
 app_name = "matching"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path("deals/export/", matches.deal_export, name="deal-export"),
     path("deals/<int:pk>/received/", matches.deal_received, name="deal-received"),
     path("runs/", runs.runs_page, name="runs"),
+    path("digests/", digests.digest_list, name="digest-list"),
+    path("digests/<int:pk>/", digests.digest_detail, name="digest-detail"),
+    path("digests/unsubscribe/<str:token>/", digests.digest_unsubscribe, name="digest-unsubscribe"),
     path("events/", events.EventListView.as_view(), name="event-list"),
     path("events/new/", events.event_new, name="event-create"),
     path("events/<int:pk>/", events.event_detail, name="event-detail"),

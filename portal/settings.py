@@ -248,6 +248,8 @@ DEMO_PASSWORD = "Peiyu#2026"
 
 # The province this deployment serves: registration offers its counties, demo data lives there.
 PORTAL_PROVINCE_CODE = os.environ.get("PORTAL_PROVINCE_CODE", "420000")
+# The portal's public address, for links in e-mails sent by background jobs (no request to take it from).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Lockout is per account, as the policy asks; offices share one outgoing IP, so locking by IP would lock a
 # whole bureau out because of one person's typos.
