@@ -11,6 +11,7 @@ NAV_ITEMS = [
     nav("申报列表", "pool:application-list", "county city province admin", order=20),
     nav("审核队列", "pool:review-queue", "county city province admin", order=21),
     nav("推荐排序", "pool:ranking", "city province admin", order=22),
+    nav("标准修订模拟", "pool:draft-list", "province", order=41),
     nav("我的培育档案", "pool:membership-mine", "enterprise", order=30, group=LIFECYCLE),
     nav("入库企业", "pool:membership-list", "county city province admin", order=30, group=LIFECYCLE),
     nav("增补名额台账", "pool:ledger", "county city province admin", order=36, group=LIFECYCLE),

@@ -88,3 +88,11 @@ def send_monitoring_reminders(day: str | None = None) -> dict:
     from .services.lifecycle.reminders import monitoring_reminders_send
 
     return monitoring_reminders_send(today=date.fromisoformat(day) if day else None)
+
+
+@shared_task(name="pool.tasks.run_simulation", acks_late=True)
+def run_simulation(simulation_id: int) -> None:
+    """A what-if simulation of a draft criteria set; writes no verdict, a finished one is left alone."""
+    from .services.what_if.simulation import simulation_execute
+
+    simulation_execute(simulation_id=simulation_id)

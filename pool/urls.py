@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import applications, attachments, batches, members, monitoring, proposals, ranking, review
+from .views import (
+    applications,
+    attachments,
+    batches,
+    members,
+    monitoring,
+    proposals,
+    ranking,
+    review,
+    what_if,
+)
 
 app_name = "pool"
 
@@ -72,4 +82,15 @@ urlpatterns = [
     path("removals/", proposals.DecisionListView.as_view(kind="remove"), name="remove-list"),
     path("removals/export/", proposals.removal_export, name="remove-list-export"),
     path("misconduct/new/", proposals.misconduct_create_view, name="misconduct-create"),
+    # what-if: the province's drafts of a criteria set, their simulations and publishing
+    path("what-if/", what_if.draft_list, name="draft-list"),
+    path("what-if/<int:pk>/", what_if.draft_detail, name="draft-detail"),
+    path("what-if/<int:pk>/edit/", what_if.draft_edit, name="draft-edit"),
+    path("what-if/<int:pk>/simulate/", what_if.simulation_new, name="simulation-new"),
+    path("what-if/<int:pk>/publish/", what_if.draft_publish_view, name="draft-publish"),
+    path("what-if/<int:pk>/discard/", what_if.draft_discard_view, name="draft-discard"),
+    path("what-if/simulations/<int:pk>/", what_if.simulation_detail, name="simulation-detail"),
+    path("what-if/simulations/<int:pk>/export/", what_if.simulation_export, name="simulation-export"),
+    path("what-if/simulations/<int:pk>/changes/<int:change_pk>/", what_if.simulation_change,
+         name="simulation-change"),
 ]

@@ -15,3 +15,7 @@ __all__ += ["MonitoringSummaryExporter"]
 from .proposals import GraduationListExporter, ProposalExporter, RemovalListExporter  # noqa: E402
 
 __all__ += ["GraduationListExporter", "ProposalExporter", "RemovalListExporter"]
+
+from .what_if import SimulationExporter  # noqa: E402
+
+__all__ += ["SimulationExporter"]

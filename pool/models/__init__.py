@@ -26,8 +26,14 @@ from .lifecycle import (
     ReportingYear,
 )
 from .review import CriterionReview, Outcome, ReviewDigest
+from .what_if import CriteriaDraft, DraftStatus, Simulation, SimulationChange, SimulationStatus
 
 __all__ = [
+    "CriteriaDraft",
+    "DraftStatus",
+    "Simulation",
+    "SimulationChange",
+    "SimulationStatus",
     "Appeal",
     "FollowUpMilestone",
     "LifecyclePolicy",
