@@ -2,7 +2,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from portal.scoping import BUREAU_ROLES
 
 from .applications import ApplicationChildQuerySet
 
@@ -27,6 +30,18 @@ def attachment_path(instance, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{extension}"
 
 
+class AttachmentQuerySet(ApplicationChildQuerySet):
+    """A draft that was never submitted is the enterprise's business: a bureau sees the files of an application
+    only once a submitted revision exists (DESIGN §4.3), the enterprise always."""
+
+    def scope_q(self, user) -> Q:
+        q = super().scope_q(user)
+        if user.role not in BUREAU_ROLES:
+            return q
+        own = Q(application__enterprise=user.organisation_id) if user.organisation_id else Q(pk__in=[])
+        return (q & Q(application__current_revision__isnull=False)) | own
+
+
 class Attachment(models.Model):
     """申报附件 — an evidence file uploaded with an application, stored under MEDIA_ROOT with a random name and
     served only through a view that checks scope. Once a submitted revision lists it, it is only hidden
@@ -45,7 +60,7 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
     removed_at = models.DateTimeField("移除时间", null=True, blank=True)
 
-    objects = ApplicationChildQuerySet.as_manager()
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "申报附件"

@@ -106,6 +106,7 @@ def test_download_is_an_attachment_with_nosniff(client, applicant, batch):
 ])
 def test_download_is_scoped(client, applicant, batch, role, region, status):
     attachment = _stored(applicant, batch)
+    application_submit(application=attachment.application, user=applicant)
     client.force_login(user_with_role(role, region))
     assert client.get(reverse("pool:attachment-download", args=[attachment.pk])).status_code == status
 
