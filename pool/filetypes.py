@@ -8,12 +8,17 @@ which contain that part (``xl/workbook.xml`` / ``word/document.xml``).
 from __future__ import annotations
 
 import zipfile
+import zlib
 
 from django.core.exceptions import ValidationError
+
+from portal.archives import ArchiveRefused, open_package, read_part
 
 from .policy import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: ``[Content_Types].xml`` lists a few dozen part types; a real one is a few kilobytes.
+CONTENT_TYPES_MAX_BYTES = 1024 * 1024
 OOXML_PARTS = {
     "xlsx": ("xl/workbook.xml", "spreadsheetml.sheet.main+xml"),
     "docx": ("word/document.xml", "wordprocessingml.document.main+xml"),
@@ -29,15 +34,20 @@ def extension_of(name: str) -> str:
 
 
 def _ooxml_matches(upload, extension: str) -> bool:
+    """Whether the package declares and holds the main part; an archive built to inflate is refused (raises
+    ``ArchiveRefused``) from its directory, before anything is inflated."""
     part, main_type = OOXML_PARTS[extension]
-    upload.seek(0)
     try:
-        with zipfile.ZipFile(upload) as package:
+        with open_package(upload) as package:
             names = set(package.namelist())
             if "[Content_Types].xml" not in names or part not in names:
                 return False
-            declared = package.read("[Content_Types].xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+            declared = read_part(package, "[Content_Types].xml", CONTENT_TYPES_MAX_BYTES).decode("utf-8", "replace")
+    except ArchiveRefused as refused:
+        if refused.code == "archive":
+            return False
+        raise
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, KeyError, EOFError):
         return False
     return main_type in declared
 
@@ -68,7 +78,11 @@ def validate_upload(upload) -> str:
                               code="size")
     if upload.size == 0:
         raise ValidationError("文件是空的，请重新选择。", code="empty")
-    if not content_matches(upload, extension):
+    try:
+        matches = content_matches(upload, extension)
+    except ArchiveRefused as refused:
+        raise ValidationError(refused.messages[0], code="content") from None
+    if not matches:
         raise ValidationError(f"文件内容与扩展名不符：它不是有效的 {LABELS[extension]} 文件。", code="content")
     upload.seek(0)
     return "jpg" if extension == "jpeg" else extension

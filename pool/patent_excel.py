@@ -16,12 +16,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from portal.archives import ArchiveRefused, check_sheets
 from portal.validators import validate_patent_no
 
 from .schema import BOOL_CHOICES, PATENTS, FieldSpec
 
 SHEET_TITLE = "专利清单"
 MAX_ROWS = 5000
+#: Rows the sheet may hold at all, empty ones included (a reader walks those too), and columns.
+SHEET_MAX_ROWS, SHEET_MAX_COLUMNS = 2 * MAX_ROWS, 60
 MAX_BYTES = 5 * 1024 * 1024
 DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -133,6 +136,11 @@ def read_patent_rows(content: bytes, *, existing: list[str] = ()) -> list[dict]:
     """The patent rows of an uploaded workbook; ``existing`` are numbers already in the list (duplicates)."""
     if len(content) > MAX_BYTES:
         raise PatentImportError(["文件过大，专利清单不得超过 5 MB。"])
+    try:
+        check_sheets(content, max_rows=SHEET_MAX_ROWS, max_columns=SHEET_MAX_COLUMNS,
+                     unreadable="无法读取该文件，请使用页面提供的模板（.xlsx）填写后导入。")
+    except ArchiveRefused as refused:
+        raise PatentImportError([refused.messages[0]]) from None
     try:
         workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,8 @@ from ..signals import lists_changed
 
 IMPORT_ROLES = frozenset({"city", "province", "admin"})
 MAX_ROWS = 100_000
+#: Rows the sheet may hold at all, empty ones included (a reader walks those too), and columns.
+MAX_SHEET_ROWS, MAX_SHEET_COLUMNS = MAX_ROWS + 1000, 50
 COLUMNS = {"uscc": ("统一社会信用代码", "uscc"), "name": ("企业名称", "名称", "name"),
            "reason": ("列入事由", "事由", "reason"), "listed_on": ("列入日期", "日期", "listed_on")}
 REQUIRED = ("uscc", "name")
@@ -57,19 +60,30 @@ def _read_rows(file, file_name: str) -> list[list]:
     if lowered.endswith(".xlsx"):
         import openpyxl
 
+        from portal.archives import ArchiveRefused, check_sheets
+
+        try:
+            check_sheets(raw, max_rows=MAX_SHEET_ROWS, max_columns=MAX_SHEET_COLUMNS,
+                         unreadable="无法读取该 Excel 文件，请确认是 .xlsx 格式")
+        except ArchiveRefused as refused:
+            raise ListImportError([RowError(0, refused.messages[0].rstrip("。"))]) from None
         try:
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
             raise ListImportError([RowError(0, "无法读取该 Excel 文件，请确认是 .xlsx 格式")]) from exc
-        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS)]
         book.close()
         return rows
     if lowered.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                return list(csv.reader(io.StringIO(raw.decode(encoding))))
+                text = raw.decode(encoding)
             except UnicodeDecodeError:
                 continue
+            rows = list(itertools.islice(csv.reader(io.StringIO(text)), MAX_SHEET_ROWS + 1))
+            if len(rows) > MAX_SHEET_ROWS:
+                raise ListImportError([RowError(0, f"文件超过 {MAX_SHEET_ROWS} 行上限，请拆分后分批导入")])
+            return rows
         raise ListImportError([RowError(0, "无法识别 CSV 文件的编码，请另存为 UTF-8")])
     raise ListImportError([RowError(0, "仅支持 .xlsx 或 .csv 文件")])
 

@@ -16,6 +16,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+#: Data rows one import may hold; rows the sheet (or CSV) may hold at all, empty ones included, and columns.
+MAX_IMPORT_ROWS = 10_000
+MAX_SHEET_ROWS, MAX_SHEET_COLUMNS = 2 * MAX_IMPORT_ROWS, 100
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -103,9 +106,15 @@ def read_table(upload, columns: list[Column]) -> Iterator[tuple[int, dict[str, s
     except StopIteration:
         raise TableError("文件是空的：第一行应为列名。") from None
     positions = _map_header(header, columns)
+    data_rows = 0
     for number, values in enumerate(raw_rows, start=2):
+        if number > MAX_SHEET_ROWS:
+            raise TableError(f"文件超过 {MAX_SHEET_ROWS} 行上限（空行也计算在内），未导入。请删除多余的行或拆分后分批导入。")
         row = {key: _cell_text(values[i]) if i < len(values) else "" for key, i in positions.items()}
         if any(row.values()):
+            data_rows += 1
+            if data_rows > MAX_IMPORT_ROWS:
+                raise TableError(f"数据超过 {MAX_IMPORT_ROWS} 行上限，未导入。请拆分后分批导入。")
             yield number, row
 
 
@@ -139,6 +148,12 @@ def _csv_rows(upload) -> Iterator[list]:
 def _xlsx_rows(upload) -> Iterator[list]:
     from openpyxl import load_workbook
 
+    from portal.archives import ArchiveRefused, check_sheets
+
+    try:
+        check_sheets(upload, max_rows=MAX_SHEET_ROWS, max_columns=MAX_SHEET_COLUMNS)
+    except ArchiveRefused as refused:
+        raise TableError(refused.messages[0]) from None
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean the same to the user

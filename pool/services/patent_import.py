@@ -33,10 +33,15 @@ def patent_rows_merged(current: list, content: bytes, mode: str = REPLACE) -> tu
 def patent_list_import(*, application: Application, user: User, content: bytes, mode: str = REPLACE) -> int:
     """Replace (or extend) the draft's patent list with the workbook's rows; returns how many were imported.
     Any bad row raises ``PatentImportError`` listing every bad row, and the draft is left exactly as it was."""
+    ensure_editable(application, user)
+    # Parsed before the row lock is taken, so a slow file never holds the draft (or its autosave) waiting.
+    snapshot = Application.objects.filter(pk=application.pk).values_list("data", flat=True).first() or {}
+    parsed = patent_rows_merged(snapshot.get("patents"), content, mode)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         ensure_editable(application, user)
-        patents, count = patent_rows_merged(application.data.get("patents"), content, mode)
+        current = application.data.get("patents")
+        patents, count = parsed if current == snapshot.get("patents") else patent_rows_merged(current, content, mode)
         application.data = {**application.data, "patents": patents}
         application.autosaved_at = timezone.now()
         application.save(update_fields=["data", "autosaved_at", "updated_at"])

@@ -254,11 +254,16 @@ def report_autosave(*, report: MonitoringReport, user: User, post) -> AutosaveRe
 
 
 def report_patents_import(*, report: MonitoringReport, user: User, content: bytes, mode: str = REPLACE) -> int:
-    """The application's patent-list import, into the report's draft: all rows or none."""
+    """The application's patent-list import, into the report's draft: all rows or none. The file is parsed
+    before the row lock is taken (again under it only if the list changed meanwhile)."""
+    ensure_editable(report, user)
+    snapshot = (MonitoringReport.objects.filter(pk=report.pk).values_list("data", flat=True).first() or {})
+    parsed = patent_rows_merged(snapshot.get("patents"), content, mode)
     with transaction.atomic():
         report = _locked(report)
         ensure_editable(report, user)
-        patents, count = patent_rows_merged((report.data or {}).get("patents"), content, mode)
+        current = (report.data or {}).get("patents")
+        patents, count = parsed if current == snapshot.get("patents") else patent_rows_merged(current, content, mode)
         report.data = {**(report.data or empty_data()), "patents": patents}
         report.autosaved_at = timezone.now()
         report.save(update_fields=["data", "autosaved_at", "updated_at"])

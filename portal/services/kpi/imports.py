@@ -23,8 +23,11 @@ class ImportRejected(Exception):
 
 
 YEAR_HEADER = re.compile(r"^\s*(\d{4})\s*年?\s*$")
-GROWTH = re.compile(r"(?:年均)?增幅\s*(?:达到)?\s*(\d+(?:\.\d+)?)\s*%")
-ABSOLUTE = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元|件|家|项|份|%)")
+# Digits bounded in the pattern (and never a partial match of a longer number), so no cell's number costs CPU.
+GROWTH = re.compile(r"(?:年均)?增幅\s*(?:达到)?\s*(?<![\d.])(\d{1,15}(?:\.\d{1,6})?)\s*%")
+ABSOLUTE = re.compile(r"(?<![\d.])(\d{1,15}(?:\.\d{1,6})?)\s*(亿元|万元|元|件|家|项|份|%)")
+#: A target sheet is one row per indicator and region; far more rows or columns than that is not one.
+TARGET_SHEET_MAX_ROWS, TARGET_SHEET_MAX_COLUMNS = 2000, 100
 UNIT_FACTOR = {"亿元": Decimal(100_000_000), "万元": Decimal(10_000)}
 REGION_HEADERS = ("行政区划代码", "地区代码", "地区")
 
@@ -67,6 +70,13 @@ def parse_target_workbook(file, *, region: Region, user: User) -> tuple[list[dic
     per indicator. Returns the targets it would set and every problem, by row."""
     from openpyxl import load_workbook
 
+    from portal.archives import ArchiveRefused, check_sheets
+
+    try:
+        check_sheets(file, max_rows=TARGET_SHEET_MAX_ROWS, max_columns=TARGET_SHEET_MAX_COLUMNS,
+                     unreadable="无法读取 Excel 文件：请确认是 .xlsx 格式且未损坏")
+    except ArchiveRefused as refused:
+        raise ImportRejected([refused.messages[0]]) from None
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - anything openpyxl cannot read is "not an Excel file" to the person
