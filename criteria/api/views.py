@@ -35,7 +35,8 @@ def _plain(value):
     request=PrecheckRequestSerializer, responses={200: EvaluationResultSerializer},
     summary="入库标准预检（不保存）",
     description="按指定入库标准核验一份申报的事实：返回 10 项标准各自的结果与说明、总体结论和综合评分。"
-                "缺少的部分按不符合或需人工判断处理；类型错误的字段返回 400 及字段错误。名单命中按统一社会信用代码查询。",
+                "缺少的部分按不符合或需人工判断处理；类型错误的字段返回 400 及字段错误。名单命中按统一社会信用代码查询，"
+                "仅限本单位的代码或本人有权查看的申报企业的代码；其他代码不提供任何名单信息。",
     examples=[OpenApiExample("符合条件的企业", value={"criteria_set": "huangshi-2024", "on": "2025-06-01",
                                                        "facts": EXAMPLE_FACTS}, request_only=True)],
 )
@@ -44,7 +45,8 @@ def precheck(request):
     serializer = PrecheckRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
-    result = evaluate_application_facts(_plain(data["facts"]), data["criteria_set"], on=data.get("on"))
+    result = evaluate_application_facts(_plain(data["facts"]), data["criteria_set"], on=data.get("on"),
+                                        viewer=request.user)
     return Response(result.to_dict())
 
 

@@ -110,10 +110,26 @@ def default_criteria_set(code: str | None = None) -> CriteriaSet | None:
     return (CriteriaSet.objects.filter(code=code or default_code(), is_active=True).order_by("-version").first())
 
 
-def evaluate_application_facts(facts_dict: dict, criteria_set: CriteriaSet, *, on: date | None = None
-                               ) -> EvaluationResult:
-    """Evaluate an application's facts as stored or typed; list hits are looked up, never taken from the input."""
+def may_see_list_hits(user, uscc: str) -> bool:
+    """Whether ``user`` may learn if ``uscc`` is on a list (and why): only for their own organisation, or for an
+    enterprise whose application they may see. For any other code the pre-check says nothing of the lists, the
+    same whether listed or not, so it cannot be used to look codes up."""
+    if not uscc or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None and normalise_uscc(organisation.uscc or "") == uscc:
+        return True
+    from django.apps import apps  # pool builds on criteria; looked up here, never imported at load time
+
+    return apps.get_model("pool", "Application").objects.visible_to(user).filter(uscc=uscc).exists()
+
+
+def evaluate_application_facts(facts_dict: dict, criteria_set: CriteriaSet, *, on: date | None = None,
+                               viewer=None, trusted: bool = False) -> EvaluationResult:
+    """Evaluate an application's facts as stored or typed; list hits are looked up, never taken from the input,
+    and only where ``viewer`` may see them (``may_see_list_hits``) — or always for a ``trusted`` internal caller."""
     facts = ApplicationFacts.from_dict(facts_dict)
     uscc = normalise_uscc(facts.identity.uscc)
-    facts.list_hits = list_hits_for([uscc]).get(uscc, []) if uscc else []
+    allowed = trusted or may_see_list_hits(viewer, uscc)
+    facts.list_hits = list_hits_for([uscc]).get(uscc, []) if uscc and allowed else []
     return evaluate(facts, rules_for(criteria_set), on=on or timezone.localdate(), reference=reference_data())

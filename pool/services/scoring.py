@@ -74,9 +74,9 @@ def precheck(application: Application, *, data: dict | None = None, on: date | N
     """The live pre-check of a draft (nothing is stored): its 10 verdicts, overall verdict and score."""
     context = ScoringContext.for_batch(application.batch, on)
     data = application.data if data is None else data
-    identity = data.get("identity") if isinstance(data.get("identity"), dict) else {}
-    # The same key submission stores (``application_autosave`` normalises), so a draft hits the same lists.
-    uscc = normalise_uscc(str(identity.get("uscc") or application.uscc or ""))
+    # The registered code, the key submission scores with, never one typed into the data: a draft hits the same
+    # lists as its submission, and no other code's list entries can be looked up through a draft.
+    uscc = normalise_uscc(application.uscc or "")
     return evaluate_data(data, hits_of(uscc), context)
 
 

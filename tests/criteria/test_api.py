@@ -100,11 +100,13 @@ def test_precheck_writes_nothing(api):
     assert writes == []
 
 
-def test_precheck_sees_list_hits(api):
+def test_precheck_sees_list_hits_of_the_own_organisation(api, enterprise_user):
+    own = enterprise_user.organisation.uscc
     source = ListImport.objects.create(list_type="serious_dishonesty", file_name="x.csv")
-    ListEntry.objects.create(list_type="serious_dishonesty", uscc=EXAMPLE_FACTS["identity"]["uscc"], name="x",
+    ListEntry.objects.create(list_type="serious_dishonesty", uscc=own, name="x",
                              reason="失信被执行人", source_import=source)
-    body = api.post(URL, {"facts": EXAMPLE_FACTS}, format="json").json()
+    facts_of_own = {**EXAMPLE_FACTS, "identity": {**EXAMPLE_FACTS["identity"], "uscc": own}}
+    body = api.post(URL, {"facts": facts_of_own}, format="json").json()
     assert body["results"][9]["outcome"] == "fail"
     assert "失信被执行人" in body["results"][9]["explanation"]
 

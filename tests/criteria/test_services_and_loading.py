@@ -62,7 +62,7 @@ def test_list_hits_come_from_the_database_not_from_the_input(shipped):
     assert evaluate_application_facts(typed_hit, national(), on=date(2025, 6, 1)).results[9].outcome == "pass"
     source = ListImport.objects.create(list_type="abnormal_filing", file_name="x.csv")
     ListEntry.objects.create(list_type="abnormal_filing", uscc=EXAMPLE_USCC, name="x", source_import=source)
-    result = evaluate_application_facts(EXAMPLE_FACTS, national(), on=date(2025, 6, 1))
+    result = evaluate_application_facts(EXAMPLE_FACTS, national(), on=date(2025, 6, 1), trusted=True)
     assert result.results[9].outcome == "fail"
     assert result.verdict == "ineligible"
 
