@@ -20,6 +20,7 @@ ACTIONS = {
     "user.password_changed": "修改密码",
     "user.password_reset": "通过邮箱重设密码",
     "user.unlocked": "解除登录锁定",
+    "user.locked": "登录锁定（多次输错密码）",
     "user.deactivated": "停用用户",
     "export.created": "导出文件",
     "kpi.target_set": "设置绩效目标",

@@ -3,6 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .security import lockout  # noqa: F401  (tells the owner of a locked account)
 from .services.audit import audit, client_ip
 
 

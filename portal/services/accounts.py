@@ -107,12 +107,14 @@ UNLOCK_ROLES = ("city", "province", "admin")
 
 
 def account_locked(user: User) -> bool:
-    """Whether the login lock-out (django-axes, per account) holds for ``user`` now."""
-    from axes.helpers import get_failure_limit
+    """Whether the login lock-out (django-axes, per account and address) holds for ``user`` from any address now."""
+    from axes.helpers import get_cool_off, get_failure_limit
     from axes.models import AccessAttempt
+    from django.utils import timezone
 
     limit = get_failure_limit(None, None)
-    return AccessAttempt.objects.filter(username=user.username, failures_since_start__gte=limit).exists()
+    return AccessAttempt.objects.filter(username=user.username, failures_since_start__gte=limit,
+                                        attempt_time__gte=timezone.now() - get_cool_off()).exists()
 
 
 def account_unlock(*, actor: User, user: User, reason: str = "") -> int:

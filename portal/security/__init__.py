@@ -1,0 +1,1 @@
+"""Security measures that span the portal: login lock-out, API tokens, response headers, second factor."""
