@@ -21,6 +21,8 @@ ACTIONS = {
     "user.password_reset": "通过邮箱重设密码",
     "user.unlocked": "解除登录锁定",
     "user.locked": "登录锁定（多次输错密码）",
+    "api_token.issued": "签发接口令牌",
+    "api_token.revoked": "吊销接口令牌",
     "user.deactivated": "停用用户",
     "export.created": "导出文件",
     "kpi.target_set": "设置绩效目标",

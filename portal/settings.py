@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.security.tokens.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -129,6 +130,10 @@ LOGOUT_REDIRECT_URL = "login"
 # A 忘记密码 link works once (it is bound to the password it replaces) and for one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: the cookie is renewed on every request
+# However active, a session ends this long after its login (portal.security.tokens.SessionLifetimeMiddleware).
+SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME_HOURS", "12")) * 60 * 60
+# An API token works this long after it was issued; a new one replaces it, logout and a new password end it.
+API_TOKEN_LIFETIME_HOURS = int(os.environ.get("API_TOKEN_LIFETIME_HOURS", "24"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -219,7 +224,7 @@ for _app in [a for a in INSTALLED_APPS if (BASE_DIR / a / "schedule.py").exists(
 REST_FRAMEWORK = {
     # Token first: an API client without a session is told 401 with ``WWW-Authenticate: Token``, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.security.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

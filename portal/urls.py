@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .api.views import TokenView
-from .views import accounts, home, system
+from .views import accounts, home, security, system
 
 # Every app contributes its pages under its own prefix and its API under /api/<app>/ (see <app>/api/urls.py).
 APPS = [("pool", "pool"), ("criteria", "criteria"), ("matching", "matching"), ("finance", "finance")]
@@ -40,6 +40,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", accounts.register, name="register"),
     path("password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("account/", security.account_security, name="account-security"),
     path("password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),

@@ -1,13 +1,18 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from ..filters import OrganisationFilter, UserFilter
+from ..http import client_ip
 from ..models import Job, Notification, Organisation, Region, User
+from ..security.tokens import token_expires_at
+from ..services.accounts import api_token_issue, api_token_revoke
 from .base import ScopedReadOnlyViewSet
 from .serializers import (
     JobSerializer,
@@ -55,12 +60,29 @@ def me(request):
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token; the same lockout as the login page applies."""
+    """Exchange a username and password for an API token (a new one each time: the previous token stops working);
+    the same lockout as the login page applies. ``DELETE`` withdraws the caller's own token."""
 
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
+
+    @extend_schema(request=AuthTokenSerializer, responses=inline_serializer("IssuedToken", {
+        "token": serializers.CharField(), "expires_at": serializers.DateTimeField()}))
     def post(self, request, *args, **kwargs):
         # axes marks the lockout on Django's request, which DRF wraps, so its middleware never sees it here.
         if AxesProxyHandler.is_locked(request._request, {"username": request.data.get("username", "")}):
             minutes = round(settings.AXES_COOLOFF_TIME * 60)
-            return Response({"detail": f"该账号密码连续输错多次，已临时锁定 {minutes} 分钟。"},
-                            status=status.HTTP_429_TOO_MANY_REQUESTS)
-        return super().post(request, *args, **kwargs)
+            if getattr(request._request, "portal_address_throttled", False):
+                detail = f"该地址登录失败次数过多，请 {minutes} 分钟后再试。"
+            else:
+                detail = f"该账号密码连续输错多次，已临时锁定 {minutes} 分钟。"
+            return Response({"detail": detail}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = api_token_issue(user=serializer.validated_data["user"], ip_address=client_ip(request))
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        api_token_revoke(user=request.user, reason="by_user", ip_address=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -135,3 +135,25 @@ def account_password_reset(*, user: User, ip_address: str | None = None) -> None
 
     reset(username=user.username)
     audit(actor=user, action="user.password_reset", target=user, ip_address=ip_address)
+
+
+def api_token_issue(*, user: User, ip_address: str | None = None):
+    """A new API token for ``user``; the previous one stops working at once (one token per person)."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
+        audit(actor=user, action="api_token.issued", target=user, ip_address=ip_address)
+    return token
+
+
+def api_token_revoke(*, user: User, reason: str, ip_address: str | None = None) -> bool:
+    """Withdraw ``user``'s API token (by the person, at logout, at a password change); audited when one existed."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        deleted, _ = Token.objects.filter(user=user).delete()
+        if deleted:
+            audit(actor=user, action="api_token.revoked", target=user, ip_address=ip_address, data={"reason": reason})
+    return bool(deleted)
