@@ -12,6 +12,7 @@ ACTIONS = {
     "demand.imported": "导入技术需求",
     "demand.reopened": "重新开放技术需求",
     "matching_run.requested": "发起匹配运行",
+    "matching_run.finished": "匹配运行完成",
     "matchmaking_event.created": "创建对接活动",
     "matchmaking_event.invited": "邀请参加对接活动",
     "supply_patent.created": "登记供给专利",

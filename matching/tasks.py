@@ -5,9 +5,10 @@ from celery import shared_task
 from .services import runs
 
 
-@shared_task(name="matching.run_matching")
+@shared_task(name="matching.run_matching", acks_late=True)
 def run_matching(run_id: int) -> None:
-    """A requested full batch (a finished run is left alone)."""
+    """A requested full batch, fanned out in demand chunks over the workers (a finished run is left alone, a
+    started one resumed)."""
     runs.matching_run_execute(run_id=run_id)
 
 
@@ -26,7 +27,7 @@ def match_patents(patent_ids: list[int]) -> None:
 @shared_task(name="matching.match_all", ignore_result=True)
 def match_all() -> None:
     """The nightly full batch: corrects what incremental runs approximate (a grown catalogue shifts scores)."""
-    runs.match_all()
+    runs.match_all_fanout()
 
 
 @shared_task(name="matching.send_weekly_digests", ignore_result=True)

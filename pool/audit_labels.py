@@ -19,6 +19,7 @@ ACTIONS = {
     "batch.city_quota_removed": "取消市级推荐名额",
     "batch.criteria_set_adopted": "批次采用入库标准新版本",
     "batch.scoring_queued": "发起批量评分",
+    "batch.scored": "批量评分完成",
     "membership.admitted": "入库",
     "membership.graduated": "决定出库",
     "membership.removed": "决定退库",

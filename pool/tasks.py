@@ -2,28 +2,32 @@
 
 from celery import shared_task
 
-from portal.models import Job
+from portal.models import FanoutRun, Job
 from portal.models.jobs import JobStatus
+from portal.services.fanout import fanout_resume
 from portal.services.jobs import job_fail, job_finish
 
 from .models import Batch
-from .services.batch_scoring import batch_score
+from .services.batch_scoring import batch_score_fanout
 
 
 @shared_task(name="pool.tasks.score_batch", acks_late=True)
 def score_batch(job_id: int, batch_id: int) -> dict:
-    """Re-score every submitted application of a batch; a redelivered or repeated run changes nothing."""
+    """Re-score every submitted application of a batch, fanned out in chunks over the workers; a redelivered or
+    repeated run changes nothing (a started run is resumed, not started twice)."""
     if Job.objects.filter(pk=job_id, status=JobStatus.DONE).exists():
         return {"skipped": "done"}
-    batch = Batch.objects.select_related("criteria_set").get(pk=batch_id)
+    run = FanoutRun.objects.filter(job_id=job_id).first()
     try:
-        result = batch_score(batch=batch, job_id=job_id)
+        if run is not None:
+            run = fanout_resume(run)
+        else:
+            batch = Batch.objects.select_related("criteria_set").get(pk=batch_id)
+            run = batch_score_fanout(batch=batch, job_id=job_id)
     except Exception as exc:
         job_fail(job_id=job_id, message=f"评分失败：{exc}")
         raise
-    job_finish(job_id=job_id, result=result,
-               message=f"共 {result['scored']} 件，更新 {result['updated']} 件，未变化 {result['unchanged']} 件")
-    return result
+    return run.result if run.status == FanoutRun.Status.DONE else {"run": run.pk, "chunks": run.chunk_count}
 
 
 @shared_task(name="pool.tasks.send_review_digest", ignore_result=True)

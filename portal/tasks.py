@@ -35,3 +35,13 @@ def prepare_kpi_reports() -> int:
     from .services.kpi import reports_prepare
 
     return reports_prepare()
+
+
+@shared_task(name="portal.tasks.fanout_chunk", bind=True, acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True)
+def fanout_chunk(self, chunk_id: int) -> dict:
+    """One chunk of a batch run (see ``portal.services.fanout``). Acknowledged when done, and given back to the
+    queue if its worker process dies, so another worker takes it; a second delivery counts once."""
+    from .services.fanout import chunk_execute
+
+    return chunk_execute(chunk_id=chunk_id, worker=None if self.request.is_eager else self.request.hostname)

@@ -46,18 +46,37 @@ def matching_run_request(*, actor) -> MatchingRun:
     return run
 
 
-def matching_run_execute(*, run_id: int) -> MatchingRun:
-    """Run a requested full batch. Idempotent: a finished run is left alone."""
+def matching_run_execute(*, run_id: int, chunk_size: int | None = None, handler: str | None = None) -> MatchingRun:
+    """Start a requested full batch fanned out over the workers (see ``matching.services.fanout``). Idempotent:
+    a finished run is left alone and a started one is resumed, not started twice."""
+    from portal.services.fanout import fanout_resume
+
+    from .fanout import fanout_for, matching_fanout_start
+
     run = MatchingRun.objects.select_related("job").get(pk=run_id)
     if run.status != RunStatus.RUNNING:
         return run
+    started = fanout_for(run)
+    if started is not None:
+        fanout_resume(started)
+        run.refresh_from_db()
+        return run
     try:
-        return _execute_full(run)
+        matching_fanout_start(run, chunk_size=chunk_size, handler=handler)
     except Exception as exc:
-        _finish(run, status=RunStatus.FAILED, message=f"匹配失败：{exc}")
+        finish_run(run, status=RunStatus.FAILED, message=f"匹配失败：{exc}")
         if run.job_id:
             job_fail(job_id=run.job_id, message=f"匹配失败：{exc}")
         raise
+    run.refresh_from_db()
+    return run
+
+
+def match_all_fanout() -> MatchingRun:
+    """The nightly full batch, fanned out over the workers like a requested one."""
+    policy = MatchingPolicy.current()
+    run = MatchingRun.objects.create(kind=RunKind.FULL, policy=policy if policy.pk else None)
+    return matching_run_execute(run_id=run.pk)
 
 
 def match_all(*, actor=None) -> MatchingRun:
@@ -84,9 +103,9 @@ def _execute_full(run: MatchingRun) -> MatchingRun:
     lists = {doc.id: row for doc, row in zip(demands, rows, strict=True)}
     result = store_lists(side=DEMAND_SIDE, primary_ids=lists, lists=lists, k_primary=policy.top_k_per_demand,
                          k_other=policy.top_k_per_patent, min_score=policy.min_score, run=run, full=True)
-    run = _finish(run, result=result, seconds=time.monotonic() - started)
+    run = finish_run(run, result=result, seconds=time.monotonic() - started)
     if run.job_id:
-        job_finish(job_id=run.job_id, result=_summary(run), message=run.message)
+        job_finish(job_id=run.job_id, result=run_summary(run), message=run.message)
     return run
 
 
@@ -105,7 +124,7 @@ def match_demands(*, demand_ids: list[int]) -> MatchingRun | None:
     result = store_lists(side=DEMAND_SIDE, primary_ids=lists, lists=lists, k_primary=policy.top_k_per_demand,
                          k_other=policy.top_k_per_patent, min_score=policy.min_score, run=run)
     _notify_enterprises(lists, result)
-    return _finish(run, result=result, seconds=time.monotonic() - started)
+    return finish_run(run, result=result, seconds=time.monotonic() - started)
 
 
 def match_patents(*, patent_ids: list[int]) -> MatchingRun | None:
@@ -123,10 +142,10 @@ def match_patents(*, patent_ids: list[int]) -> MatchingRun | None:
     lists = {doc.id: engine.demands_for_patent(doc, demands, k=wide) for doc in docs}
     result = store_lists(side=PATENT_SIDE, primary_ids=lists, lists=lists, k_primary=policy.top_k_per_patent,
                          k_other=policy.top_k_per_demand, min_score=policy.min_score, run=run)
-    return _finish(run, result=result, seconds=time.monotonic() - started)
+    return finish_run(run, result=result, seconds=time.monotonic() - started)
 
 
-def _finish(run: MatchingRun, *, result: StoreResult | None = None, seconds: float = 0.0,
+def finish_run(run: MatchingRun, *, result: StoreResult | None = None, seconds: float = 0.0,
             status: str = RunStatus.DONE, message: str = "") -> MatchingRun:
     if result is not None:
         run.created_count, run.updated_count, run.deleted_count = result.created, result.updated, result.deleted
@@ -137,7 +156,7 @@ def _finish(run: MatchingRun, *, result: StoreResult | None = None, seconds: flo
     return run
 
 
-def _summary(run: MatchingRun) -> dict:
+def run_summary(run: MatchingRun) -> dict:
     return {"demands": run.demand_count, "patents": run.patent_count, "created": run.created_count,
             "updated": run.updated_count, "deleted": run.deleted_count, "seconds": run.seconds}
 

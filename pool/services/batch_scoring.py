@@ -228,3 +228,61 @@ def batch_score(*, batch: Batch, job_id: int | None = None, chunk_size: int = CH
     return {"batch": batch.pk, "total": total, "scored": done, "updated": written, "unchanged": done - written,
             "criteria_set": batch.criteria_set.code, "criteria_set_version": batch.criteria_set.version,
             "evaluated_on": context.on.isoformat()}
+
+
+# ---------------------------------------------------------------------------------------------- fanned out
+FANOUT_CHUNK = 5000  # applications per chunk task: small enough to spread, large enough to keep COPY efficient
+SCORING_HANDLER = "pool.services.batch_scoring.SCORING_FANOUT"
+
+
+def score_range(*, batch: Batch, lo: int, hi: int, on: date) -> dict:
+    """Score the submitted applications of ``batch`` whose ids lie in ``[lo, hi]``; repeating it rewrites the same
+    evaluations (one per application and criteria set), never a second one."""
+    context = ScoringContext.for_batch(batch, on)
+    done = written = 0
+    for chunk in _read_chunks(scorable(batch).filter(pk__gte=lo, pk__lte=hi), context, CHUNK_SIZE):
+        count, rows, fresh = evaluate_chunk(chunk, context)
+        write_rows(rows, fresh)
+        done, written = done + count, written + len(rows)
+    return {"scored": done, "updated": written}
+
+
+def batch_score_fanout(*, batch: Batch, job_id: int | None = None, chunk_size: int = FANOUT_CHUNK,
+                       on: date | None = None, handler: str = SCORING_HANDLER):
+    """Score ``batch`` in chunks of applications (by id range) that any worker may take; the last chunk to end
+    finishes the run (see ``portal.services.fanout``)."""
+    from portal.services.fanout import fanout_start, id_ranges
+
+    on = on or timezone.localdate()
+    return fanout_start(handler=handler, ranges=id_ranges(scorable(batch), chunk_size), job_id=job_id,
+                        params={"batch_id": batch.pk, "on": on.isoformat()})
+
+
+class ScoringFanout:
+    """Batch scoring as a fanned-out run: a chunk scores an id range; the finish sums, notifies and audits."""
+
+    def chunk(self, run, chunk) -> dict:
+        batch = Batch.objects.select_related("criteria_set").get(pk=run.params["batch_id"])
+        return score_range(batch=batch, lo=chunk.lo, hi=chunk.hi, on=date.fromisoformat(run.params["on"]))
+
+    def finish(self, run, results: list[dict]) -> tuple[dict, str]:
+        from django.urls import reverse
+
+        from portal.services.audit import audit
+        from portal.services.notifications import notify_on_commit
+
+        batch = Batch.objects.select_related("criteria_set").get(pk=run.params["batch_id"])
+        scored, updated = sum(r.get("scored", 0) for r in results), sum(r.get("updated", 0) for r in results)
+        result = {"batch": batch.pk, "total": run.total, "scored": scored, "updated": updated,
+                  "unchanged": scored - updated, "chunks": run.chunk_count, "criteria_set": batch.criteria_set.code,
+                  "criteria_set_version": batch.criteria_set.version, "evaluated_on": run.params["on"]}
+        message = f"共 {scored} 件，更新 {updated} 件，未变化 {scored - updated} 件"
+        actor = run.job.created_by if run.job_id else None
+        audit(actor=actor, action="batch.scored", target=batch, data=result, actor_name="系统")
+        if actor is not None:
+            notify_on_commit(recipients=[actor], verb="batch.scored", title=f"批量评分已完成：{batch.name}",
+                             body=message, url=reverse("portal:job-status", args=[run.job_id]), email=False)
+        return result, message
+
+
+SCORING_FANOUT = ScoringFanout()

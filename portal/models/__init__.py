@@ -1,4 +1,5 @@
 from .audit import AuditEntry
+from .fanout import FanoutChunk, FanoutRun
 from .jobs import Job
 from .kpi import KpiReport, KpiTarget, TargetSource
 from .notifications import Notification
@@ -8,6 +9,8 @@ from .users import Role, User
 
 __all__ = [
     "AuditEntry",
+    "FanoutChunk",
+    "FanoutRun",
     "Job",
     "KpiReport",
     "KpiTarget",

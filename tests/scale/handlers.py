@@ -1,0 +1,39 @@
+"""Handlers used by the fan-out tests; named by dotted path, so real worker processes import them too."""
+
+import time
+
+from pool.services.batch_scoring import ScoringFanout
+from portal.services.audit import audit
+
+
+class Counting:
+    """A chunk "works" its id range; the finish writes one audit entry, so the tests can count finishes."""
+
+    def chunk(self, run, chunk) -> dict:
+        return {"ids": chunk.hi - chunk.lo + 1}
+
+    def finish(self, run, results):
+        total = sum(r["ids"] for r in results)
+        audit(actor=None, action="batch.scored", actor_name="测试", data={"ids": total})
+        return {"ids": total}, f"共 {total} 项"
+
+
+class Failing(Counting):
+    def chunk(self, run, chunk) -> dict:
+        if chunk.index == 1:
+            raise ValueError("数据有误")
+        return super().chunk(run, chunk)
+
+
+class SlowFirstAttempt(ScoringFanout):
+    """Scoring whose second chunk hangs on its first attempt, so a test can kill the worker process under it."""
+
+    def chunk(self, run, chunk) -> dict:
+        if chunk.index == 1 and chunk.attempts == 1:
+            time.sleep(120)
+        return super().chunk(run, chunk)
+
+
+COUNTING = Counting()
+FAILING = Failing()
+SLOW_SCORING = SlowFirstAttempt()
