@@ -1,0 +1,127 @@
+"""Two real worker processes (concurrency 1 each) on Redis and PostgreSQL share a scoring run and a matching run,
+and store what the in-process runs store; a worker process killed in the middle of a chunk costs nothing."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from matching.choices import RunStatus
+from matching.models import Match, MatchingRun
+from matching.services import runs
+from pool.loadgen import generate_applications
+from pool.models import Evaluation
+from pool.services.batch_scoring import batch_score, batch_score_fanout
+from portal.models import AuditEntry, FanoutChunk, FanoutRun, Job
+from portal.services.jobs import job_create
+from tests.factories import user_with_role
+from tests.scale.workers import worker_processes
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def two_workers(postgres, redis_url, transactional_db, tmp_path):
+    from portal.celery import app
+
+    with worker_processes(2, tmp_path / "logs") as names:
+        app.conf.task_always_eager = False
+        try:
+            yield names
+        finally:
+            app.conf.task_always_eager = True
+
+
+def wait_finished(job: Job, seconds: float = 180) -> Job:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job.pk} not finished after {seconds} s: {job.status} {job.done}/{job.total}")
+
+
+def evaluations():
+    return sorted(Evaluation.objects.values_list("application_id", "criteria_set_id", "verdict", "score", "results",
+                                                 "input_hash"))
+
+
+def matches():
+    return sorted(Match.objects.values_list("demand_id", "patent_id", "score", "rank", "patent_rank"))
+
+
+def in_process(fn):
+    """The reference: the same work run eagerly in this process."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        return fn()
+    finally:
+        app.conf.task_always_eager = False
+
+
+def test_two_workers_share_the_chunks_and_store_what_an_eager_run_stores(two_workers, batch, catalogue):
+    generate_applications(batch=batch, count=60)
+    in_process(lambda: batch_score(batch=batch))
+    expected_scores = evaluations()
+    Evaluation.objects.all().delete()
+    runs.match_all()
+    expected_matches = matches()
+    Match.objects.all().delete()
+
+    province = user_with_role("province")
+    job = job_create(kind="pool.score_batch", title="批量评分", created_by=province)
+    run = batch_score_fanout(batch=batch, job_id=job.pk, chunk_size=5)
+    assert wait_finished(job).status == "done", job.message
+    run.refresh_from_db()
+    assert evaluations() == expected_scores
+    assert (job.done, job.total, run.chunk_count, run.remaining) == (60, 60, 12, 0)
+    assert set(FanoutChunk.objects.filter(run=run).values_list("worker", flat=True)) == set(two_workers)
+    assert AuditEntry.objects.filter(action="batch.scored").count() == 1
+
+    city = user_with_role("city", "420200")
+    job = Job.objects.create(kind="matching", title="供需匹配（全量）", created_by=city)
+    matching = MatchingRun.objects.create(kind="full", job=job, started_by=city)
+    runs.matching_run_execute(run_id=matching.pk, chunk_size=5)  # the index is built here, the chunks run there
+    assert wait_finished(job).status == "done", job.message
+    matching.refresh_from_db()
+    fanned = FanoutRun.objects.get(params__matching_run=matching.pk)
+    assert matching.status == RunStatus.DONE and fanned.chunk_count == 10
+    assert set(fanned.chunks.values_list("worker", flat=True)) == set(two_workers)
+    assert matches() == expected_matches
+    assert AuditEntry.objects.filter(action="matching_run.finished").count() == 1
+
+
+def test_a_worker_process_killed_in_a_chunk_changes_nothing_in_the_results(two_workers, batch, catalogue):
+    generate_applications(batch=batch, count=30)
+    in_process(lambda: batch_score(batch=batch))
+    expected = evaluations()
+    Evaluation.objects.all().delete()
+
+    job = job_create(kind="pool.score_batch", title="批量评分", created_by=user_with_role("province"))
+    run = batch_score_fanout(batch=batch, job_id=job.pk, chunk_size=5, handler="tests.scale.handlers.SLOW_SCORING")
+    deadline = time.monotonic() + 120
+    chunk = FanoutChunk.objects.get(run=run, index=1)
+    while chunk.attempts < 1 and time.monotonic() < deadline:  # it hangs on its first attempt
+        time.sleep(0.2)
+        chunk.refresh_from_db()
+    assert chunk.attempts == 1 and chunk.pid
+    os.kill(chunk.pid, signal.SIGKILL)  # the worker's process dies in the middle of the chunk
+
+    assert wait_finished(job).status == "done", job.message
+    chunk.refresh_from_db()
+    run.refresh_from_db()
+    assert chunk.attempts == 2 and chunk.status == "done"  # given back to the queue and done again
+    assert evaluations() == expected and Evaluation.objects.count() == 30
+    assert (job.done, run.done, run.remaining) == (30, 30, 0)
+    assert AuditEntry.objects.filter(action="batch.scored").count() == 1
+
+    # A late copy of a message (acknowledged late) once the run is over: nothing moves.
+    from portal.tasks import fanout_chunk
+
+    fanout_chunk.delay(chunk.pk)
+    time.sleep(3)
+    assert evaluations() == expected and AuditEntry.objects.filter(action="batch.scored").count() == 1
