@@ -45,6 +45,7 @@ from ..services.lifecycle.monitoring import (
     report_start,
     report_steps,
     report_submit,
+    report_submit_check,
     reporting_year_open,
     summary_list,
     summary_values,
@@ -257,8 +258,14 @@ def report_autosave_view(request, pk):
 @login_required
 @require_POST
 def report_submit_view(request, pk):
+    """Checked first, confirmed second: the person is asked to confirm only a submission that will go through."""
     report = _own_report(request, pk)
     try:
+        if request.POST.get("confirmed") != "1":
+            report_submit_check(report=report, user=request.user)
+            step = find_step(REPORT_STEPS, report.status, S.SUBMITTED)
+            return render(request, "pool/monitoring/submit_confirm.html", {
+                **_rate_context(report, report.data or {}), "submit_label": step.label if step else "提交"})
         report = report_submit(report=report, user=request.user)
     except ReportInvalid as error:
         messages.error(request, error.messages[0])

@@ -70,8 +70,8 @@ def enterprise_files_with_a_new_filed_product(page, live_server, today):
     row.locator('[data-field="sales"]').fill("4200000")
     row.locator('[data-field="profit"]').fill("600000")
     wait_saved(page)
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-report")
+    page.click("#confirm-submit")  # checked first, confirmed second
     page.wait_for_selector("#report-status")
     assert "已提交" in page.inner_text("#report-status")
 

@@ -76,8 +76,8 @@ def test_open_fill_submit_return_resubmit_accept(live_server, page, shipped, pro
     row.locator('[data-field="sales"]').fill("31000000")
     row.locator('[data-field="profit"]').fill("5200000")
     wait_saved(page)
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-report")
+    page.click("#confirm-submit")  # checked first, confirmed second
     page.wait_for_selector("#report-status")
     assert "已提交" in page.inner_text("#report-status")
     page.context.clear_cookies()
@@ -100,8 +100,8 @@ def test_open_fill_submit_return_resubmit_accept(live_server, page, shipped, pro
     assert page.input_value("#f-figures-revenue") == "90000000"  # nothing lost
     page.fill("#f-figures-rnd_expense", "9100000")
     wait_saved(page)
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-report")
+    page.click("#confirm-submit")  # checked first, confirmed second
     page.wait_for_selector("#report-status")
     page.context.clear_cookies()
 

@@ -114,7 +114,12 @@ def test_the_enterprise_starts_fills_and_submits_its_report(client, batch, provi
     body = saved.json()
     assert body["ok"] and body["errors"] == {} and body["rate"] == {"used": 2, "counted": 3, "percent": "66.66"}
     assert "66.66%" in body["precheck_html"]
-    submitted = client.post(f"/pool/monitoring/{report.pk}/submit/")
+    confirm = client.post(f"/pool/monitoring/{report.pk}/submit/")  # checked first, confirmed second
+    assert confirm.status_code == 200 and 'id="confirm-submit"' in confirm.content.decode()
+    assert "66.66%" in confirm.content.decode()
+    report.refresh_from_db()
+    assert report.status == R.DRAFT and report.revision_number == 0  # nothing submitted before the confirmation
+    submitted = client.post(f"/pool/monitoring/{report.pk}/submit/", {"confirmed": "1"})
     assert submitted.status_code == 302 and submitted["Location"] == f"/pool/monitoring/{report.pk}/"
     report.refresh_from_db()
     assert report.status == R.SUBMITTED
@@ -144,7 +149,7 @@ def test_a_refused_submission_shows_every_error_and_loses_nothing(client, batch,
     client.force_login(member.login)
     response = client.post(f"/pool/monitoring/{report.pk}/submit/")
     body = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 400 and 'id="confirm-submit"' not in body  # no confirmation before the check
     assert "监测报告有 2 处需要修改" in body and "此项为必填项。" in body and "被列入失信名单" in body
     report.refresh_from_db()
     assert report.status == R.DRAFT and report.data["incidents"][0]["description"] == "被列入失信名单"
@@ -353,3 +358,16 @@ def test_the_overdue_filter_tells_late_from_on_time_filings(batch, province, cou
     assert names("late") == {late.enterprise_name}
     assert names("on_time") == {on_time.enterprise_name}
     assert names("missing") == {missing.enterprise_name}
+
+
+def test_a_confirmed_submission_is_still_checked(client, batch, province):
+    """The confirmation is no bypass: a draft emptied after the confirmation page was shown is refused."""
+    member = admitted_member(batch)
+    data = valid_report()
+    data["figures"]["rnd_expense"] = ""
+    report = started(member, open_year(province), data)
+    client.force_login(member.login)
+    response = client.post(f"/pool/monitoring/{report.pk}/submit/", {"confirmed": "1"})
+    assert response.status_code == 400 and "此项为必填项。" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == R.DRAFT

@@ -300,18 +300,29 @@ def figures_of(data: dict, report: MonitoringReport, on: date) -> dict:
     return {**snapshot.to_dict(), "patents_granted": int(granted) if granted.lstrip("-").isdigit() else None}
 
 
+def _ensure_submittable(report: MonitoringReport, user: User) -> None:
+    """Refuse (StepError, ReportInvalid with every field) unless ``user`` may submit the draft as it stands."""
+    ensure_editable(report, user)
+    _step(report, user, S.SUBMITTED)
+    if not is_open(report.reporting_year):
+        raise StepError(f"{report.year} 年度监测自 {report.reporting_year.opens_on} 起填报，当前尚未开始。")
+    errors = report_errors(report.data, complete=True)
+    if errors:
+        raise ReportInvalid(errors)
+
+
+def report_submit_check(*, report: MonitoringReport, user: User) -> None:
+    """What submitting would refuse, checked before the person is asked to confirm (nothing is changed)."""
+    _ensure_submittable(MonitoringReport.objects.select_related("reporting_year", "membership").get(pk=report.pk),
+                        user)
+
+
 def report_submit(*, report: MonitoringReport, user: User) -> MonitoringReport:
     """Validate the draft completely, freeze it as the next revision with its figures and send it to the county.
     After the deadline it is still accepted, and marked late."""
     with transaction.atomic():
         report = _locked(report)
-        ensure_editable(report, user)
-        _step(report, user, S.SUBMITTED)
-        if not is_open(report.reporting_year):
-            raise StepError(f"{report.year} 年度监测自 {report.reporting_year.opens_on} 起填报，当前尚未开始。")
-        errors = report_errors(report.data, complete=True)
-        if errors:
-            raise ReportInvalid(errors)
+        _ensure_submittable(report, user)
         now = timezone.now()
         today = timezone.localdate(now)
         report.data = normalised(report.data)
