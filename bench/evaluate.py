@@ -78,7 +78,7 @@ def application(rng: random.Random, n: int) -> dict:
                             "valid_to": _day(rng, ON, 700)} for _ in range(rng.randint(0, 2))],
         "patents": patents, "products": products,
         "trademarks": [{"registration_no": str(rng.randint(10**7, 10**8)), "owned": rng.random() < 0.9,
-                        "used_on_products": True} for _ in range(rng.randint(0, 2))],
+                        "used_on_products": True, "registered_on": "2018-06-01"} for _ in range(rng.randint(0, 2))],
         "rnd": {"rnd_expense": str(int(revenue * rng.uniform(0.03, 0.2))), "rnd_staff": int(total * rng.uniform(0.05, 0.4)),
                 "total_staff": total, "leader_name": "张工" if rng.random() < 0.95 else "",
                 "cooperations": [{"partner": "高校", "partner_type": rng.choice(["university", "enterprise"]),

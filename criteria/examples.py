@@ -32,7 +32,7 @@ EXAMPLE_FACTS = {
     ],
     "trademarks": [
         {"registration_no": "38765432", "name": "黄芯", "owned": True, "used_on_products": True,
-         "valid_to": "2030-03-13"},
+         "registered_on": "2020-03-14", "valid_to": "2030-03-13"},
     ],
     "rnd": {
         "rnd_expense": "9300000.00", "rnd_staff": 46, "total_staff": 180, "leader_name": "周建华",

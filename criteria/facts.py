@@ -255,6 +255,7 @@ class Trademark:
     name: str = _field("str")
     owned: bool | None = _field("bool")
     used_on_products: bool | None = _field("bool")
+    registered_on: date | None = _field("date")
     valid_to: date | None = _field("date")
 
 

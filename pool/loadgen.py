@@ -146,7 +146,8 @@ def application_facts(rng: random.Random, pools: Pools, *, name: str, uscc: str,
         "patents": patents,
         "products": _products(rng, patents),
         "trademarks": [{"registration_no": str(rng.randint(10**7, 10**8)), "name": rng.choice(WORDS),
-                        "owned": rng.random() < 0.96, "used_on_products": rng.random() < 0.96, "valid_to": ""}
+                        "owned": rng.random() < 0.96, "used_on_products": rng.random() < 0.96,
+                        "registered_on": _day(rng, today - timedelta(days=3600), 3000), "valid_to": ""}
                        for _ in range(rng.choice((0, 1, 1, 1, 1, 1, 1, 1, 2, 2)))],
         "rnd": _rnd(rng, identity, today),
         "ip_management": {**flags, "evidence": "管理制度文件及任命文件", "gbt29490_certified": rng.random() < 0.4,

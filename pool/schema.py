@@ -102,10 +102,13 @@ PRODUCTS = SectionSpec("products", "主营产品", (
 ), repeating=True, min_rows=1, row_label="产品")
 
 TRADEMARKS = SectionSpec("trademarks", "商标品牌", (
-    F("registration_no", "注册号", required=True),
+    F("registration_no", "注册号", required=True, check="trademark_no",
+      help="商标注册证上的注册号；受理通知书上的文号不是注册号"),
     F("name", "商标名称", required=True),
     F("owned", "企业自有", "bool", required=True),
     F("used_on_products", "用于主营产品", "bool", required=True),
+    F("registered_on", "注册日期", "date", required=True,
+      help="商标注册证上的注册日期；仅提出申请、尚未核准注册的商标不能填报"),
     F("valid_to", "有效期止", "date"),
 ), repeating=True, row_label="商标")
 

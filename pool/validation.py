@@ -25,6 +25,9 @@ from .formdata import is_blank
 from .schema import SECTIONS, FieldSpec, SectionSpec
 
 INDUSTRY_RE = re.compile(r"^[A-Ta-t]?\s*\d{2,4}$")
+# 商标注册号: the number on the registration certificate, up to 9 digits; an international registration designating
+# China carries a G. The 受理通知书's document number (TMZC…, with letters and the filing date) is not one.
+TRADEMARK_NO_RE = re.compile(r"^G?\d{1,9}$")
 INT_RE = re.compile(r"^-?\d+$")
 REQUIRED = "此项为必填项。"
 # Plausibility, not policy: what no SME's figures exceed, so a slip of the finger (or a probe) is caught at the
@@ -53,6 +56,9 @@ def _check_named(check: str, text: str) -> str | None:
             validate_patent_no(text)
         elif check == "region" and text not in region_codes():
             return "行政区划代码不存在，请填写 6 位代码（如 420202）。"
+        elif check == "trademark_no" and not TRADEMARK_NO_RE.match(re.sub(r"\s", "", text).upper()):
+            return ("注册号应为商标注册证上的数字（国际注册可带 G），如 38765432；"
+                    "受理通知书上的申请文号不是注册号，尚未核准注册的商标不能填报。")
         elif check == "industry" and not INDUSTRY_RE.match(text):
             return "行业代码应为 GB/T 4754 的 2–4 位数字，可带门类字母，如 C3511。"
     except ValidationError as error:
@@ -152,7 +158,7 @@ def _check_rows(spec: SectionSpec, rows, path: str, complete: bool, errors: dict
         row = row if isinstance(row, dict) else {}
         row_path = f"{path}.{index}"
         _check_values(spec, row, row_path, complete, errors)
-        for start, end in (("valid_from", "valid_to"), ("licence_from", "licence_to")):
+        for start, end in (("valid_from", "valid_to"), ("licence_from", "licence_to"), ("registered_on", "valid_to")):
             _check_window(row, row_path, start, end, errors)
 
 
@@ -207,6 +213,16 @@ def _check_cross(data: dict, complete: bool, errors: dict) -> None:
     if complete and integrity.get("declared") is not True and errors.get("integrity.declared", REQUIRED) == REQUIRED:
         errors["integrity.declared"] = "提交前须作出诚信承诺（选择“是”）。"
     _check_patents(data, complete, errors)
+    _check_trademarks(data, errors)
+
+
+def _check_trademarks(data: dict, errors: dict) -> None:
+    """A registration date after today is an application still pending: not (yet) a registered mark."""
+    for index, row in enumerate(_rows(data, "trademarks")):
+        registered = date_of(row.get("registered_on"))
+        if registered and registered > timezone.localdate():
+            errors.setdefault(f"trademarks.{index}.registered_on",
+                              "注册日期不能晚于今天；尚未核准注册的商标不能填报。")
 
 
 def section_errors(data: dict, sections: tuple[SectionSpec, ...], *, complete: bool = False) -> dict[str, str]:

@@ -78,6 +78,7 @@ class TrademarkSerializer(serializers.Serializer):
     name = text(100)
     owned = serializers.BooleanField(**FLAG)
     used_on_products = serializers.BooleanField(**FLAG)
+    registered_on = serializers.DateField(**DATE, help_text="注册日期（注册公告日）；未填或晚于核验日的不计为注册商标")
     valid_to = serializers.DateField(**DATE)
 
 

@@ -9,6 +9,12 @@ def _problem(trademark, on) -> str:
     name = trademark.name or trademark.registration_no or "未命名商标"
     if not trademark.registration_no:
         return f"商标「{name}」未填写注册号"
+    # In China an application keeps its number when it is registered, so the number alone proves nothing: only a
+    # registration date (注册公告日) on or before the day makes it a registered mark.
+    if trademark.registered_on is None:
+        return f"商标「{name}」未填写注册日期，仅提出申请、尚未核准注册的商标不计入"
+    if trademark.registered_on > on:
+        return f"商标「{name}」的注册日期 {trademark.registered_on.isoformat()} 晚于核验日，尚未注册"
     if trademark.owned is not True:
         return f"商标「{name}」非企业自有"
     if trademark.used_on_products is not True:

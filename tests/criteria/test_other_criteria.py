@@ -6,7 +6,8 @@ from .helpers import VARIANTS, criterion, facts, outcome, run
 
 
 def trademark(**fields):
-    return {"registration_no": "38765432", "name": "黄芯", "owned": True, "used_on_products": True, **fields}
+    return {"registration_no": "38765432", "name": "黄芯", "owned": True, "used_on_products": True,
+            "registered_on": "2020-03-14", **fields}
 
 
 def test_own_trademark_used_on_products_passes_with_a_note_for_the_reviewer():
@@ -16,7 +17,7 @@ def test_own_trademark_used_on_products_passes_with_a_note_for_the_reviewer():
 
 
 @pytest.mark.parametrize("fields", [{"owned": False}, {"used_on_products": False}, {"registration_no": ""},
-                                    {"valid_to": "2020-01-01"}])
+                                    {"valid_to": "2020-01-01"}, {"registered_on": ""}, {"registered_on": None}])
 def test_trademark_not_own_used_registered_or_valid_fails(fields):
     assert outcome(facts(trademarks=[trademark(**fields)]), 8) == "fail"
 
@@ -62,3 +63,17 @@ def test_no_declaration_fails(declared):
 
 def test_declaration_and_no_hit_passes():
     assert outcome(facts(integrity={"declared": True}), 10) == "pass"
+
+
+@pytest.mark.parametrize(("registered_on", "expected"), [("2025-06-01", "pass"), ("2025-06-02", "fail")])
+def test_a_trademark_counts_only_once_registered_on_or_before_the_day(registered_on, expected):
+    """A Chinese trademark keeps its application number when registered: the registration date tells them apart."""
+    result = criterion(run(facts(trademarks=[trademark(registered_on=registered_on)])), 8)  # evaluated on 2025-06-01
+    assert result.outcome == expected
+    if expected == "fail":
+        assert "尚未注册" in result.explanation
+
+
+def test_a_trademark_without_its_registration_date_is_an_application_not_a_registration():
+    result = criterion(run(facts(trademarks=[trademark(registered_on=None)])), 8)
+    assert result.outcome == "fail" and "尚未核准注册的商标不计入" in result.explanation

@@ -55,7 +55,7 @@ def valid_data(enterprise) -> dict:
     data["products"] = [{"name": "智能分拣机", "core_patents": [first], "filing_no": "BA2024420001",
                          "sales": "30000000", "profit": "5000000", "patent_intensive": True}]
     data["trademarks"] = [{"registration_no": "12345678", "name": "黄智", "owned": True, "used_on_products": True,
-                           "valid_to": ""}]
+                           "registered_on": "2019-05-07", "valid_to": ""}]
     data["rnd"] = {"rnd_expense": "9000000", "rnd_staff": "50", "total_staff": "200", "leader_name": "陈工",
                    "cooperations": []}
     data["ip_management"] = {"system": True, "organisation": True, "personnel": True, "safeguard": True,
