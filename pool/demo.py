@@ -15,6 +15,7 @@ from portal.demo import demo_uscc
 from portal.models import Organisation, OrganisationKind
 
 from .demo_members import seed as seed_members
+from .demo_review import seed as seed_review
 from .loadgen import application_facts, build_pools
 from .models import Application, ApplicationRevision, ApplicationStatus, ApplicationTransition, Batch
 from .services.scoring import evaluation_store
@@ -72,5 +73,7 @@ def seed(stdout) -> None:
             data = application_facts(rng, pools, name=name, uscc=uscc, county=code, today=timezone.localdate())
             data["integrity"]["declared"] = True
             _submitted(batch, organisation, data)
-    stdout.write(f"申报批次“{batch.name}”已开放，另有 {len(ENTERPRISES)} 家企业的已提交申报。")
+        reviewed = seed_review(batch)
+    stdout.write(f"申报批次“{batch.name}”已开放，另有 {len(ENTERPRISES)} 家企业的已提交申报，"
+                 f"黄石港区 {reviewed} 家企业的申报处于审核各环节。")
     seed_members(stdout)  # the pool after admission: members, reports, a decided graduation, follow-up
