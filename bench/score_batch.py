@@ -74,10 +74,14 @@ def purge(batch_id: int) -> None:
     batch.delete()
 
 
-def child(args: list[str]) -> dict:
-    """Run one phase in a fresh interpreter and return the JSON it prints last."""
-    output = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True).stdout
+def child_of(script: str, args: list[str]) -> dict:
+    """Run one phase of ``script`` in a fresh interpreter and return the JSON it prints last."""
+    output = subprocess.run([sys.executable, script, *args], check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def child(args: list[str]) -> dict:
+    return child_of(__file__, args)
 
 
 def run_size(count: int, options) -> dict:

@@ -232,3 +232,17 @@ def test_pages_the_excel_and_the_side_by_side_view(client, province, batch, apps
 
     detail = client.get(reverse("pool:draft-detail", args=[simulation.draft.pk])).content.decode()
     assert "研发投入占营业收入不低于" in detail and "对应当前草案" in detail
+
+
+def test_forked_evaluation_gives_the_same_simulation(province, batch, apps):
+    from pool.services.what_if.simulation import simulation_execute
+
+    one = simulate(province, batch, apps)
+    two = Simulation.objects.create(draft=one.draft, batch=batch, base=one.base, parameters=one.parameters,
+                                    weights=one.weights, fingerprint=one.fingerprint, started_by=province)
+    two = simulation_execute(simulation_id=two.pk, workers=2)
+
+    def rows(simulation):
+        return sorted(SimulationChange.objects.filter(simulation=simulation).values_list(
+            "application_id", "before_verdict", "after_verdict", "after_score", "before_in_quota", "after_in_quota"))
+    assert rows(two) == rows(one) and two.summary == one.summary

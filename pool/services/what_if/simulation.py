@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import copy
 import json
-from collections import Counter, defaultdict
+import multiprocessing
+from collections import Counter, defaultdict, deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -65,7 +67,7 @@ class Row:
     flips: tuple  # (criterion number, before outcome, after outcome)
 
 
-def simulation_start(*, user, draft: CriteriaDraft, batch: Batch) -> Simulation:
+def simulation_start(*, user, draft: CriteriaDraft, batch: Batch, workers: int = 1) -> Simulation:
     if not may_draft(user):
         raise PermissionDenied("只有省级管理员可以进行模拟测算。")
     if draft.status != DraftStatus.DRAFT:
@@ -83,7 +85,7 @@ def simulation_start(*, user, draft: CriteriaDraft, batch: Batch) -> Simulation:
             job=job, started_by=user)
         audit(actor=user, action="simulation.started", target=simulation,
               data={"draft": draft.pk, "batch": batch.pk})
-        transaction.on_commit(lambda: run_simulation.delay(simulation.pk))
+        transaction.on_commit(lambda: run_simulation.delay(simulation.pk, workers))
     return simulation
 
 
@@ -113,11 +115,26 @@ def _key(result) -> tuple:
     return (result.verdict, result.score, *result.rank_keys())
 
 
-def _evaluate(chunk, before_ctx, after_ctx) -> list[Row]:
+def _with_hits(chunk) -> list[tuple]:
+    """The chunk's rows with their list hits (read here: the evaluating processes never touch the database)."""
     hits = {u: hit_dicts(found) for u, found in list_hits_for([r[5] for r in chunk if r[5]]).items()}
+    return [(*row, hits.get(row[5], [])) for row in chunk]
+
+
+_worker_contexts: tuple | None = None
+
+
+def _set_worker_contexts(contexts: tuple) -> None:
+    global _worker_contexts
+    _worker_contexts = contexts
+
+
+def _evaluate(chunk, contexts: tuple | None = None) -> list[Row]:
+    """Pure: each row evaluated under both rule sets."""
+    before_ctx, after_ctx = contexts or _worker_contexts
     rows = []
-    for pk, name, region, status, submitted_at, uscc, text in chunk:
-        data, found = json.loads(text), hits.get(uscc, [])
+    for pk, name, region, status, submitted_at, _uscc, text, found in chunk:
+        data = json.loads(text)
         before, after = evaluate_data(data, found, before_ctx), evaluate_data(data, found, after_ctx)
         flips = tuple((b.number, b.outcome, a.outcome) for b, a in zip(before.results, after.results, strict=True)
                       if b.outcome != a.outcome)
@@ -203,7 +220,27 @@ def _changes(simulation: Simulation, rows: list[Row], groups: list[dict]) -> lis
     return changes
 
 
-def simulation_execute(*, simulation_id: int) -> Simulation:
+def _evaluated(chunks, contexts: tuple, workers: int):
+    """Evaluated chunks in order; with workers, in forked processes, at most ``workers + 1`` chunks in flight."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield len(chunk), _evaluate(_with_hits(chunk), contexts)
+        return
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=fork, initializer=_set_worker_contexts,
+                             initargs=(contexts,)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append((len(chunk), pool.submit(_evaluate, _with_hits(chunk))))
+            if len(pending) > workers:
+                size, future = pending.popleft()
+                yield size, future.result()
+        while pending:
+            size, future = pending.popleft()
+            yield size, future.result()
+
+
+def simulation_execute(*, simulation_id: int, workers: int = 1) -> Simulation:
     """Run a requested simulation; a finished one is left alone, a redelivered one starts again cleanly."""
     simulation = Simulation.objects.select_related("batch", "base", "job").get(pk=simulation_id)
     if simulation.status == SimulationStatus.DONE:
@@ -215,10 +252,10 @@ def simulation_execute(*, simulation_id: int) -> Simulation:
         if simulation.job_id:
             job_start(job_id=simulation.job_id, total=queryset.count())
         rows: list[Row] = []
-        for chunk in _chunks(queryset):
-            rows.extend(_evaluate(chunk, before_ctx, after_ctx))
+        for size, evaluated in _evaluated(_chunks(queryset), (before_ctx, after_ctx), workers):
+            rows.extend(evaluated)
             if simulation.job_id:
-                job_progress(job_id=simulation.job_id, advance=len(chunk))
+                job_progress(job_id=simulation.job_id, advance=size)
         groups = _quota_groups(simulation.batch, rows)
         changes = _changes(simulation, rows, groups)
         titles = {n: after_ctx.rules.titles.get(n, DEFAULT_TITLES[n]) for n in DEFAULT_TITLES}
