@@ -100,3 +100,11 @@ def run_simulation(simulation_id: int, workers: int = 1) -> None:
     from .services.what_if.simulation import simulation_execute
 
     simulation_execute(simulation_id=simulation_id, workers=workers)
+
+
+@shared_task(name="pool.tasks.run_lifecycle_simulation", acks_late=True)
+def run_lifecycle_simulation(simulation_id: int) -> None:
+    """A what-if simulation of a draft lifecycle policy; opens no proposal, a finished one is left alone."""
+    from .services.what_if.lifecycle import lifecycle_simulation_execute
+
+    lifecycle_simulation_execute(simulation_id=simulation_id)

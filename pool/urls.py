@@ -10,6 +10,7 @@ from .views import (
     ranking,
     review,
     what_if,
+    what_if_lifecycle,
 )
 
 app_name = "pool"
@@ -93,4 +94,15 @@ urlpatterns = [
     path("what-if/simulations/<int:pk>/export/", what_if.simulation_export, name="simulation-export"),
     path("what-if/simulations/<int:pk>/changes/<int:change_pk>/", what_if.simulation_change,
          name="simulation-change"),
+    path("what-if/lifecycle/new/", what_if_lifecycle.lifecycle_draft_new, name="lifecycle-draft-create"),
+    path("what-if/lifecycle/<int:pk>/", what_if_lifecycle.lifecycle_draft_detail, name="lifecycle-draft-detail"),
+    path("what-if/lifecycle/<int:pk>/edit/", what_if_lifecycle.lifecycle_draft_edit, name="lifecycle-draft-edit"),
+    path("what-if/lifecycle/<int:pk>/simulate/", what_if_lifecycle.lifecycle_simulation_new,
+         name="lifecycle-simulation-new"),
+    path("what-if/lifecycle/<int:pk>/publish/", what_if_lifecycle.lifecycle_draft_publish_view,
+         name="lifecycle-draft-publish"),
+    path("what-if/lifecycle/<int:pk>/discard/", what_if_lifecycle.lifecycle_draft_discard_view,
+         name="lifecycle-draft-discard"),
+    path("what-if/lifecycle/simulations/<int:pk>/", what_if_lifecycle.lifecycle_simulation_detail,
+         name="lifecycle-simulation-detail"),
 ]

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from criteria.facts import PatentType, QualificationType
 
+from .lifecycle.policy import ReplenishmentScope
 from .models import Batch
 
 HUNDRED = Decimal(100)
@@ -122,3 +123,38 @@ class SimulationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["batch"].queryset = (Batch.objects.visible_to(user)
                                          .filter(criteria_set__code=draft.base.code).order_by("-opens_on", "-id"))
+
+
+class LifecycleDraftForm(forms.Form):
+    """A lifecycle policy's parameters: growth and the rate margin as percentages, the rest as whole numbers."""
+
+    name = forms.CharField(label="草案名称", max_length=100)
+    growth_threshold = _percent("出库：认定产品销售额与利润的增长幅度（%）")
+    require_rate_improved = forms.BooleanField(label="出库还须专利产业化率提升", required=False)
+    rate_margin = _percent("专利产业化率须提升的幅度（百分点）")
+    no_progress_years = forms.IntegerField(label="连续无实质进展即退库的年数", min_value=1, max_value=10)
+    replenishment_factor = forms.IntegerField(label="每出库 1 家可增补的家数", min_value=0, max_value=10)
+    replenishment_scope = forms.ChoiceField(label="增补名额的核算范围", choices=ReplenishmentScope.CHOICES)
+    appeal_days = forms.IntegerField(label="退库决定后的申诉期（天）", min_value=1, max_value=365)
+
+    PERCENTS = ("growth_threshold", "rate_margin")
+    WHOLE = ("no_progress_years", "replenishment_factor", "appeal_days")
+
+    def __init__(self, *args, draft, **kwargs):
+        self.draft = draft
+        params = draft.parameters
+        initial = {"name": draft.name, "require_rate_improved": bool(params.get("require_rate_improved")),
+                   "replenishment_scope": params.get("replenishment_scope"),
+                   **{k: Decimal(str(params.get(k, 0))) * HUNDRED for k in self.PERCENTS},
+                   **{k: params.get(k) for k in self.WHOLE}}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def to_parameters(self) -> dict:
+        data = self.cleaned_data
+        params = copy.deepcopy(self.draft.parameters)
+        for key in self.PERCENTS:
+            params[key] = format((data[key] / HUNDRED).normalize(), "f")
+        params.update({k: data[k] for k in self.WHOLE})
+        params["require_rate_improved"] = data["require_rate_improved"]
+        params["replenishment_scope"] = data["replenishment_scope"]
+        return params

@@ -26,11 +26,21 @@ from .lifecycle import (
     ReportingYear,
 )
 from .review import CriterionReview, Outcome, ReviewDigest
-from .what_if import CriteriaDraft, DraftStatus, Simulation, SimulationChange, SimulationStatus
+from .what_if import (
+    CriteriaDraft,
+    DraftStatus,
+    LifecycleDraft,
+    LifecycleSimulation,
+    Simulation,
+    SimulationChange,
+    SimulationStatus,
+)
 
 __all__ = [
     "CriteriaDraft",
     "DraftStatus",
+    "LifecycleDraft",
+    "LifecycleSimulation",
     "Simulation",
     "SimulationChange",
     "SimulationStatus",

@@ -152,3 +152,76 @@ class SimulationChange(models.Model):
         return self.before_in_quota != self.after_in_quota
 
 
+
+
+class LifecycleDraft(models.Model):
+    """动态调整规则修订草案 — the province's draft of a new version of a lifecycle policy (graduation growth,
+    the rate margin, the no-progress years, appeal days, the replenishment factor)."""
+
+    base = models.ForeignKey("pool.LifecyclePolicy", verbose_name="所依据的规则版本", on_delete=models.PROTECT,
+                             related_name="drafts")
+    name = models.CharField("草案名称", max_length=100)
+    parameters = models.JSONField("参数", default=dict)
+    status = models.CharField("状态", max_length=10, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    published_as = models.ForeignKey("pool.LifecyclePolicy", verbose_name="发布为", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    simulation_seen = models.ForeignKey("pool.LifecycleSimulation", verbose_name="发布前查看的模拟", null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = CriteriaDraftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "动态调整规则修订草案"
+        verbose_name_plural = "动态调整规则修订草案"
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LifecycleSimulationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(draft__in=LifecycleDraft.objects.visible_to(user))
+
+
+class LifecycleSimulation(models.Model):
+    """模拟测算（动态调整） — the members of the policy evaluated under the policy in force and the draft on one
+    day: whose outcome (graduate, remove, no change) would differ. No proposal is opened."""
+
+    draft = models.ForeignKey(LifecycleDraft, verbose_name="草案", on_delete=models.CASCADE,
+                              related_name="simulations")
+    base = models.ForeignKey("pool.LifecyclePolicy", verbose_name="对照的现行规则", on_delete=models.PROTECT,
+                             related_name="+")
+    parameters = models.JSONField("模拟时的参数")
+    fingerprint = models.CharField("草案指纹", max_length=64)
+    status = models.CharField("状态", max_length=10, choices=SimulationStatus.choices,
+                              default=SimulationStatus.RUNNING)
+    job = models.ForeignKey("portal.Job", verbose_name="后台任务", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    evaluated_on = models.DateField("评价日期", null=True, blank=True)
+    member_count = models.PositiveIntegerField("参与模拟的入库企业", default=0)
+    changed_count = models.PositiveIntegerField("结果变化的入库企业", default=0)
+    summary = models.JSONField("模拟结果汇总", default=dict)
+    changes = models.JSONField("结果变化的入库企业", default=list)
+    message = models.CharField("说明", max_length=500, blank=True)
+
+    objects = LifecycleSimulationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "动态调整规则模拟测算"
+        verbose_name_plural = "动态调整规则模拟测算"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.draft} · {self.started_at:%Y-%m-%d %H:%M}"

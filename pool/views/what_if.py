@@ -17,7 +17,14 @@ from criteria.presentation import describe
 from portal.views.exports import export_response
 
 from ..exports.what_if import SimulationExporter
-from ..models import CriteriaDraft, DraftStatus, Simulation, SimulationChange
+from ..models import (
+    CriteriaDraft,
+    DraftStatus,
+    LifecycleDraft,
+    LifecyclePolicy,
+    Simulation,
+    SimulationChange,
+)
 from ..models.what_if import may_draft
 from ..services.what_if.drafts import (
     draft_create,
@@ -67,7 +74,10 @@ def draft_list(request):
         messages.success(request, "已根据所选标准版本建立草案，请修改阈值或权重。")
         return redirect("pool:draft-edit", pk=draft.pk)
     drafts = CriteriaDraft.objects.visible_to(request.user).select_related("base", "published_as")
-    return render(request, "pool/what_if/draft_list.html", {"drafts": drafts, "bases": bases})
+    lifecycle_drafts = LifecycleDraft.objects.visible_to(request.user).select_related("base", "published_as")
+    return render(request, "pool/what_if/draft_list.html", {
+        "drafts": drafts, "bases": bases, "lifecycle_drafts": lifecycle_drafts,
+        "lifecycle_bases": LifecyclePolicy.objects.filter(is_active=True).order_by("code", "-version")})
 
 
 @login_required
