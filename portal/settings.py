@@ -22,9 +22,23 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+DEV_SECRET_KEY = "dev-only-insecure-key"
+SECRET_KEY = os.environ.get("SECRET_KEY") or (DEV_SECRET_KEY if DEBUG else "")
+
+
+def refuse_weak_secret_key(key: str) -> None:
+    """In production a key anyone can read (the dev key, the .env.example placeholder) or guess is refused at start:
+    it signs sessions, password-reset links and unsubscribe links."""
+    weak = (not key or key == DEV_SECRET_KEY or "change-me" in key or len(key) < 50 or len(set(key)) < 5
+            or key.startswith("django-insecure-"))
+    if weak:
+        raise RuntimeError("SECRET_KEY must be a random string of at least 50 characters when DEBUG is off "
+                           "(not the example's placeholder); e.g. python -c 'import secrets; "
+                           "print(secrets.token_urlsafe(64))'")
+
+
+if not DEBUG:
+    refuse_weak_secret_key(SECRET_KEY)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
@@ -52,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -146,7 +161,32 @@ X_FRAME_OPTIONS = "DENY"
 # proxies (addresses or networks, comma-separated), or for NUM_PROXIES hops; with neither it is ignored.
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+if TRUSTED_PROXIES or NUM_PROXIES:
+    # Only our own proxy reaches the portal then, and it says whether the browser came over HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only in production (the proxy in front terminates TLS): redirect plain HTTP, and tell browsers never to try
+# it again (HSTS). Off with DEBUG so the tests and `make run` work on http://. The container's health check calls
+# /healthz over plain HTTP from inside, so that path is not redirected.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Every script and stylesheet is a static file of our own (no inline code, no CDN); nothing frames the portal.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 # Five wrong passwords are answered with a warning that counts down; the sixth locks the account for 15 minutes
 # (axes locks on the attempt that reaches the limit) — for that account from that address only, so nobody can lock
@@ -245,6 +285,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema maps every endpoint and filter: for signed-in people only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several apps have a "status" (or "kind", "to", "verdict"): each choice set gets its own readable name instead
+    # of a hash suffix (and `check --deploy`, which generates the schema, stays without warnings).
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "pool.models.applications.ApplicationStatus",
+        "VerdictEnum": "pool.models.applications.Verdict",
+        "ReviewOutcomeEnum": "pool.models.review.Outcome",
+        "MonitoringStatusEnum": "pool.models.lifecycle.MonitoringStatus",
+        "MilestoneKindEnum": "pool.models.lifecycle.MilestoneKind",
+        "MembershipStatusEnum": "pool.lifecycle.workflow.MembershipStatus.CHOICES",
+        "ProposalStatusEnum": "pool.lifecycle.workflow.ProposalStatus.CHOICES",
+        "ProposalKindEnum": "pool.lifecycle.workflow.ProposalKind.CHOICES",
+        "LoanStatusEnum": "finance.models.feedback.LoanStatus",
+        "DecisionToEnum": ["county_approved", "returned", "rejected", "recommended", "city_rejected",
+                           "province_recommended", "province_rejected", "admitted"],
+    },
 }
 
 LOGGING = {

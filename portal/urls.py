@@ -2,8 +2,9 @@ from importlib import import_module
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .api.views import TokenView
 from .views import accounts, home, security, system
@@ -29,7 +30,8 @@ api_patterns = [
     path("", include("portal.api.urls")),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The page and its script are separate responses, so the Content-Security-Policy allows no inline script.
+    path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
 ]
 for app, prefix in APPS:
     api_patterns.append(path(f"{prefix}/", include(import_module(f"{app}.api.urls"))))

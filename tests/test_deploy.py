@@ -78,7 +78,8 @@ def test_example_env_names_every_setting_the_compose_file_needs(compose, example
 
 
 def test_example_env_yields_production_settings(example_env):
-    env = {"PATH": os.environ["PATH"], **example_env}
+    # The example's placeholder key is refused at start (tests/portal/test_security_deploy.py): a real one here.
+    env = {"PATH": os.environ["PATH"], **example_env, "SECRET_KEY": "k" * 30 + "Zq8#pL2@xW5!vN7$mR4^tB9&cD1*"}
     probe = ("import django; django.setup(); from django.conf import settings as s; "
              "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.SESSION_COOKIE_SECURE)")
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings"

@@ -45,6 +45,21 @@
     }
   });
 
+  // Bars and meters carry their size as data (the Content-Security-Policy refuses inline style attributes).
+  document.querySelectorAll("[data-width]").forEach(function (el) {
+    el.style.width = el.getAttribute("data-width") + "%";
+  });
+  document.querySelectorAll("[data-pct]").forEach(function (el) {
+    el.style.setProperty("--pct", el.getAttribute("data-pct"));
+  });
+
+  // "Back" on an error page (a javascript: link would be refused by the Content-Security-Policy).
+  document.querySelectorAll("a[data-history-back]").forEach(function (link) {
+    link.addEventListener("click", function (e) {
+      if (window.history.length > 1) { e.preventDefault(); window.history.back(); }
+    });
+  });
+
   // Ask before a destructive action.
   document.addEventListener("submit", function (e) {
     var msg = e.target.getAttribute("data-confirm");
