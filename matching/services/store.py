@@ -51,6 +51,19 @@ class StoreResult:
     new_pairs: list = field(default_factory=list)
 
 
+class SerialisedExplanation(str):
+    """An explanation already turned into JSON (by the chunks of a fanned-out run, in parallel): stored as is."""
+
+    def to_dict(self) -> dict:
+        return json.loads(self)
+
+
+def _explanation_json(explanation) -> str:
+    if isinstance(explanation, str):
+        return str(explanation)
+    return json.dumps(explanation.to_dict(), ensure_ascii=False)
+
+
 def pair_of(side: Side, primary, other) -> tuple:
     return (primary, other) if side is DEMAND_SIDE else (other, primary)
 
@@ -234,7 +247,7 @@ def _insert(rows: list[tuple], run, now) -> None:
     status, run_id = MatchStatus.SUGGESTED.value, run.pk if run else None
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for d, p, score, rank, p_rank, explanation in rows:
-            copy.write_row((d, p, score, rank, p_rank, json.dumps(explanation.to_dict(), ensure_ascii=False),
+            copy.write_row((d, p, score, rank, p_rank, _explanation_json(explanation),
                             status, run_id, now, now))
 
 

@@ -1,0 +1,354 @@
+#!/usr/bin/env python
+"""Batch work scaled out over real Celery worker processes: scoring and matching with 1, then 2 workers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale_bench CELERY_BROKER_URL=redis://127.0.0.1:6379/8 \\
+        python bench/scale_out.py                     # 100,000 applications; 20,000 × 200,000 (+ two smaller)
+    … python bench/scale_out.py --applications 20000 --sizes 1000x10000 --sizes 2000x20000 --sizes 5000x50000
+
+Each worker is its own process (``celery worker --pool prefork --concurrency 1``) on the Redis broker and this
+PostgreSQL database, sharing the export volume (stored index, chunk files) with this process. Timed:
+
+* scoring a batch of generated applications (``pool.loadgen``) from nothing: ``batch_score_fanout``, chunks of
+  ``--score-chunk`` applications, until the run has finished;
+* a full matching run over generated demands and patents (sentences of the labelled development set recombined,
+  ``bench/match.py``'s generator; tokens stored as at import): the index is built once before the timing (its
+  build time is printed: a new catalogue version pays it once), then the demand chunks on the workers (``chunks``)
+  and the merge and store of the lists after them (``finish``, in one process whatever the workers).
+
+The results of the 2-worker runs are compared with those of the 1-worker runs (a digest of every evaluation and of
+every stored match). The smaller matching sizes run with the most workers only; with the largest they give the
+projection to 100,000 demands × 1,000,000 patents: chunk work per demand as a power of the catalogue size, the
+index build linear in patents, the finish linear in demands; workers needed = chunk work / (600 s − serial parts).
+Generated data stays in the database for the next run (``--fresh`` regenerates). Ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import ROOT, prepare_database, require_postgresql, setup_django  # noqa: E402
+
+BATCH_NAME = "扩展测评批次"
+MARK = "SCALE-"
+TARGET_SECONDS = 600
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# ------------------------------------------------------------------------------------------------------- data
+def scoring_batch(count: int, fresh: bool):
+    from pool.loadgen import generate_applications, load_batch, purge_generated
+    from pool.models import Batch
+    from pool.services.batch_scoring import scorable
+
+    batch = Batch.objects.filter(name=BATCH_NAME).select_related("criteria_set").first()
+    if batch is not None and (fresh or scorable(batch).count() != count):
+        purge_generated(batch=batch)
+        batch.delete()
+        batch = None
+    if batch is None:
+        batch = load_batch(None, "420000")
+        batch.name = BATCH_NAME
+        batch.save(update_fields=["name"])
+        started = time.perf_counter()
+        generate_applications(batch=batch, count=count, seed=20261203)
+        print(f"generated {count} applications in {time.perf_counter() - started:.0f} s", flush=True)
+    return batch
+
+
+def matching_data(demands: int, patents: int, fresh: bool) -> None:
+    """At least ``demands`` demands and ``patents`` patents of the bench's own organisation."""
+    from decimal import Decimal
+
+    from match import OFFERS, Generator
+
+    from matching.choices import CooperationMode, HolderType, LegalStatus, OfferType, PatentType
+    from matching.engine import MatchingEngine
+    from matching.models import Demand, SupplyPatent
+    from matching.services.engine import tokens_version
+    from portal.models import Organisation
+
+    organisation, _ = Organisation.objects.get_or_create(kind="supplier", name="扩展测评技术转移中心",
+                                                         defaults={"region_id": "420200"})
+    mine_p = SupplyPatent.objects.filter(supplier=organisation)
+    mine_d = Demand.objects.filter(enterprise=organisation)
+    if fresh:
+        raw("DELETE FROM matching_match")
+        mine_p.delete()
+        mine_d.delete()
+    have_p, have_d = mine_p.count(), mine_d.count()
+    if have_p >= patents and have_d >= demands:
+        return
+    started = time.perf_counter()
+    generator = Generator(MatchingEngine(), seed=have_p + have_d + 5)
+    offer = {label: value for value, label in OfferType.choices}
+    mode = {label: value for value, label in CooperationMode.choices}
+    version = tokens_version()
+    assert set(OFFERS) <= set(offer)
+    for start in range(have_p, patents, 20_000):
+        docs = generator.patents(min(20_000, patents - start))
+        SupplyPatent.objects.bulk_create([SupplyPatent(
+            application_no=f"S{start + i:011d}", external_id=f"{MARK}{start + i}", patent_type=PatentType.INVENTION,
+            title=doc.title[:300], abstract="", ipc_main=doc.ipc_codes[0] if doc.ipc_codes else "",
+            ipc_other=";".join(doc.ipc_codes[1:])[:200], holder_name=organisation.name,
+            holder_type=HolderType.UNIVERSITY, supplier=organisation, region_id=doc.region_code,
+            legal_status=LegalStatus.VALID, offer_type=offer[doc.offer_type], price=doc.price,
+            industry_chain=doc.industry_chain, tokens=list(doc.tokens), tokens_version=version)
+            for i, doc in enumerate(docs)], batch_size=2000)
+    for start in range(have_d, demands, 20_000):
+        docs = generator.demands(min(20_000, demands - start))
+        Demand.objects.bulk_create([Demand(
+            enterprise=organisation, region_id=doc.region_code, reference=f"{MARK}{start + i}", title=doc.title,
+            description=doc.description, industry_field=doc.industry_field, industry_chain=doc.industry_field,
+            budget=doc.budget or Decimal(0), cooperation_mode=mode[doc.cooperation_mode])
+            for i, doc in enumerate(docs)], batch_size=2000)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE matching_supplypatent")
+        cursor.execute("VACUUM ANALYZE matching_demand")
+    print(f"generated patents and demands up to {patents} × {demands} in {time.perf_counter() - started:.0f} s",
+          flush=True)
+
+
+def select_size(demands: int, patents: int) -> None:
+    """The first ``patents`` patents are matchable and the first ``demands`` demands open; the rest are not."""
+    from matching.models import Demand, SupplyPatent
+
+    SupplyPatent.objects.update(is_listed=False)
+    SupplyPatent.objects.filter(pk__in=SupplyPatent.objects.order_by("pk").values("pk")[:patents]).update(
+        is_listed=True)
+    Demand.objects.update(is_open=False)
+    Demand.objects.filter(pk__in=Demand.objects.order_by("pk").values("pk")[:demands]).update(is_open=True)
+
+
+# ---------------------------------------------------------------------------------------------------- timing
+def wait(job, seconds: float = 7200):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            if job.status != "done":
+                raise RuntimeError(f"job {job.pk} failed: {job.message}")
+            return job
+        time.sleep(0.25)
+    raise RuntimeError(f"job {job.pk} not finished after {seconds} s")
+
+
+def raw(sql: str, params=()) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def digest(sql: str, params=()) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count, value = cursor.fetchone()
+    return f"{count}:{value}"
+
+
+def scoring_digest(batch) -> str:
+    return digest("SELECT count(*), md5(string_agg(concat_ws('|', e.application_id, e.criteria_set_id, e.verdict, "
+                  "e.score, e.results::text, e.input_hash), ',' ORDER BY e.application_id)) FROM pool_evaluation e "
+                  "JOIN pool_application a ON a.id = e.application_id WHERE a.batch_id = %s", [batch.pk])
+
+
+def matching_digest() -> str:
+    return digest("SELECT count(*), md5(string_agg(concat_ws('|', demand_id, patent_id, score, rank, patent_rank), "
+                  "',' ORDER BY demand_id, patent_id)) FROM matching_match")
+
+
+def phases(fanout_run, started: float, job) -> dict:
+    """Wall seconds of the chunks (start → the finish is claimed) and of the finish; summed chunk seconds."""
+    from django.db.models import F, Sum
+
+    fanout_run.refresh_from_db()
+    chunks = fanout_run.chunks.aggregate(work=Sum(F("finished_at") - F("started_at")))["work"]
+    claimed = fanout_run.finished_at.timestamp()
+    return {"seconds": round(job.finished_at.timestamp() - started, 1), "chunks_s": round(claimed - started, 1),
+            "finish_s": round(job.finished_at.timestamp() - claimed, 1),
+            "chunk_work_s": round(chunks.total_seconds(), 1) if chunks else 0.0,
+            "workers_used": len(set(fanout_run.chunks.values_list("worker", flat=True))),
+            "chunk_count": fanout_run.chunk_count}
+
+
+def time_scoring(batch, chunk: int) -> dict:
+    from pool.services.batch_scoring import batch_score_fanout
+    from portal.services.jobs import job_create
+
+    raw("DELETE FROM pool_evaluation e USING pool_application a WHERE a.id = e.application_id AND a.batch_id = %s",
+        [batch.pk])
+    job = job_create(kind="pool.score_batch", title="扩展测评：批量评分")
+    started = time.time()
+    run = batch_score_fanout(batch=batch, job_id=job.pk, chunk_size=chunk)
+    figures = phases(run, started, wait(job))
+    figures.update(applications=run.total, per_s=round(run.total / figures["seconds"], 1),
+                   digest=scoring_digest(batch), load=load())
+    return figures
+
+
+def build_index() -> dict:
+    from matching.models import MatchingPolicy
+    from matching.services.shared_index import index_fingerprint, index_root, shared_index
+
+    policy = MatchingPolicy.current()
+    directory = index_root() / index_fingerprint(policy)
+    built = not directory.exists()
+    started = time.perf_counter()
+    _, engine = shared_index(policy)
+    seconds = time.perf_counter() - started
+    size = sum(p.stat().st_size for p in directory.iterdir())
+    return {"index_s": round(seconds, 1), "index_built": built, "index_mb": round(size / 2**20),
+            "patents": len(engine.patent_ids)}
+
+
+def time_matching(chunk: int) -> dict:
+    from matching.models import Match, MatchingRun
+    from matching.services import runs
+    from matching.services.fanout import fanout_for
+    from portal.services.jobs import job_create
+
+    raw("DELETE FROM matching_match")
+    job = job_create(kind="matching", title="扩展测评：全量匹配")
+    run = MatchingRun.objects.create(kind="full", job=job)
+    started = time.time()
+    runs.matching_run_execute(run_id=run.pk, chunk_size=chunk)
+    figures = phases(fanout_for(run), started, wait(job))
+    run.refresh_from_db()
+    figures.update(demands=run.demand_count, stored=Match.objects.count(), digest=matching_digest(), load=load())
+    return figures
+
+
+# ------------------------------------------------------------------------------------------------ projection
+def fit_power(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """y = c · x^g by least squares in log space."""
+    lx, ly = [math.log(x) for x in xs], [math.log(max(y, 1e-9)) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    den = sum((a - mx) ** 2 for a in lx)
+    g = sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / den if den else 1.0
+    return math.exp(my - g * mx), g
+
+
+def project(measured: list[dict], demands: int = 100_000, patents: int = 1_000_000) -> dict:
+    per_demand_c, per_demand_g = fit_power([m["patents"] for m in measured],
+                                           [m["chunk_work_s"] / m["demands"] for m in measured])
+    index_c, index_g = fit_power([m["patents"] for m in measured], [m["index_s"] for m in measured])
+    finish_c, finish_g = fit_power([m["demands"] for m in measured], [m["finish_s"] for m in measured])
+    work = demands * per_demand_c * patents ** per_demand_g
+    index, finish = index_c * patents ** index_g, finish_c * demands ** finish_g
+    budget = TARGET_SECONDS - finish  # the index is built when the catalogue changes, before the run
+    workers = math.ceil(work / budget) if budget > 0 else None
+    return {"demands": demands, "patents": patents, "chunk_work_s": round(work), "index_s": round(index),
+            "finish_s": round(finish), "per_demand_exponent": round(per_demand_g, 2),
+            "finish_exponent": round(finish_g, 2), "workers_for_10_min": workers}
+
+
+# ------------------------------------------------------------------------------------------------------ main
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--sizes", action="append", help="DEMANDSxPATENTS, repeatable; the largest is timed with "
+                        "every worker count, the others with the most workers (default 2000x20000, 5000x50000, "
+                        "20000x200000)")
+    parser.add_argument("--workers", type=int, action="append", help="worker counts (default 1 and 2)")
+    parser.add_argument("--score-chunk", type=int, default=5000)
+    parser.add_argument("--demand-chunk", type=int, default=1000)
+    parser.add_argument("--fresh", action="store_true", help="regenerate the data")
+    parser.add_argument("--skip-scoring", action="store_true")
+    options = parser.parse_args()
+    sizes = sorted(tuple(int(x) for x in s.lower().split("x")) for s in (options.sizes or
+                   ["2000x20000", "5000x50000", "20000x200000"]))
+    counts = sorted(options.workers or [1, 2])
+    require_postgresql()
+    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
+        sys.exit("This benchmark needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/<your db>.")
+    setup_django()
+    prepare_database()
+    from django.conf import settings
+
+    from portal.celery import app
+
+    sys.path.insert(0, str(ROOT))
+    from tests.scale.workers import worker_processes
+
+    settings.EXPORT_ROOT = Path(os.environ.get("SCALE_BENCH_VOLUME") or tempfile.mkdtemp(prefix="scale-bench-"))
+    app.conf.task_always_eager = False
+    print(f"load average at start: {load()} on {os.cpu_count()} cores; volume {settings.EXPORT_ROOT}", flush=True)
+
+    batch = None if options.skip_scoring else scoring_batch(options.applications, options.fresh)
+    largest = sizes[-1]
+    matching_data(max(d for d, _ in sizes), max(p for _, p in sizes), options.fresh)
+    indexes = {}
+    for size in sizes:  # built once per catalogue version, before any timing
+        select_size(*size)
+        indexes[size] = build_index()
+        print(f"index {size[0]}×{size[1]}: {indexes[size]}", flush=True)
+
+    results: dict = {"scoring": {}, "matching": {}, "sizes": []}
+    for count in counts:
+        with worker_processes(count, settings.EXPORT_ROOT / "logs", prefix=f"b{count}w") as names:
+            print(f"--- {count} worker process(es): {', '.join(names)}", flush=True)
+            if batch is not None:
+                figures = time_scoring(batch, options.score_chunk)
+                results["scoring"][count] = figures
+                print(f"scoring {figures['applications']} applications: {figures['seconds']} s "
+                      f"({figures['per_s']}/s; chunks {figures['chunks_s']} s, finish {figures['finish_s']} s, "
+                      f"{figures['workers_used']} worker(s) used), load {figures['load']}", flush=True)
+            for size in sizes if count == counts[-1] else [largest]:
+                select_size(*size)
+                figures = time_matching(options.demand_chunk) | indexes[size]
+                print(f"matching {size[0]} × {size[1]}: {figures['seconds']} s (chunks {figures['chunks_s']} s, "
+                      f"finish {figures['finish_s']} s; chunk work {figures['chunk_work_s']} s; "
+                      f"{figures['workers_used']} worker(s) used; {figures['stored']} matches stored), "
+                      f"load {figures['load']}", flush=True)
+                if size == largest:
+                    results["matching"][count] = figures
+                if count == counts[-1]:
+                    results["sizes"].append(figures)
+
+    low, high = counts[0], counts[-1]
+    summary: dict = {"workers": counts, "cores": os.cpu_count(), "load_end": load()}
+    if results["scoring"]:
+        a, b = results["scoring"][low], results["scoring"][high]
+        summary["scoring"] = {"applications": a["applications"], f"seconds_{low}": a["seconds"],
+                              f"seconds_{high}": b["seconds"], "speedup": round(a["seconds"] / b["seconds"], 2),
+                              "equal": a["digest"] == b["digest"], "load": [a["load"], b["load"]]}
+        print(f"scoring speed-up {high} over {low} worker(s): {summary['scoring']['speedup']}× "
+              f"(results equal: {summary['scoring']['equal']})")
+    a, b = results["matching"][low], results["matching"][high]
+    summary["matching"] = {"demands": a["demands"], "patents": a["patents"], f"seconds_{low}": a["seconds"],
+                           f"seconds_{high}": b["seconds"], "speedup": round(a["seconds"] / b["seconds"], 2),
+                           f"chunks_s_{low}": a["chunks_s"], f"chunks_s_{high}": b["chunks_s"],
+                           "chunks_speedup": round(a["chunks_s"] / b["chunks_s"], 2) if b["chunks_s"] else None,
+                           "finish_s": [a["finish_s"], b["finish_s"]], "index_s": a["index_s"],
+                           "equal": a["digest"] == b["digest"], "load": [a["load"], b["load"]]}
+    print(f"matching speed-up {high} over {low} worker(s): {summary['matching']['speedup']}× end to end, "
+          f"{summary['matching']['chunks_speedup']}× for the demand chunks "
+          f"(results equal: {summary['matching']['equal']})")
+    if len(results["sizes"]) >= 3:
+        summary["projection"] = project(results["sizes"])
+        p = summary["projection"]
+        print(f"projection 100,000 × 1,000,000: chunk work ≈ {p['chunk_work_s']} worker-seconds, finish ≈ "
+              f"{p['finish_s']} s, index build ≈ {p['index_s']} s (once per catalogue version): "
+              f"{p['workers_for_10_min']} worker processes for ≤ {TARGET_SECONDS // 60} minutes")
+    summary["measured_sizes"] = [{k: m[k] for k in ("demands", "patents", "seconds", "chunks_s", "finish_s",
+                                                    "chunk_work_s", "index_s", "load")} for m in results["sizes"]]
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
