@@ -5,7 +5,7 @@ from celery import shared_task
 from portal.models import FanoutRun, Job
 from portal.models.jobs import JobStatus
 from portal.services.fanout import fanout_resume
-from portal.services.jobs import job_fail, job_finish
+from portal.services.jobs import job_fail
 
 from .models import Batch
 from .services.batch_scoring import batch_score_fanout
@@ -44,25 +44,29 @@ def send_review_digest(day: str | None = None) -> dict:
 @shared_task(name="pool.tasks.lifecycle_evaluate", acks_late=True)
 def lifecycle_evaluate(job_id: int) -> dict:
     """出库退库评估 started from a page or a list import: the job's params say which members (a region, or ids),
-    the trigger and the date. A redelivered job that already finished does nothing; a repeated run opens nothing."""
+    the trigger and the date; fanned out in chunks of members over the workers. A redelivered job that already
+    finished does nothing, a started one is resumed; a repeated run opens nothing."""
     from datetime import date
 
-    from .services.lifecycle.evaluation import evaluation_text
-    from .services.lifecycle.evaluation import lifecycle_evaluate as evaluate
+    from .services.lifecycle.evaluation_fanout import lifecycle_evaluate_fanout
 
     job = Job.objects.select_related("created_by").get(pk=job_id)
     if job.status == JobStatus.DONE:
         return {"skipped": "done"}
     params = job.params
+    run = FanoutRun.objects.filter(job_id=job_id).first()
     try:
-        result = evaluate(on=date.fromisoformat(params["on"]) if params.get("on") else None,
-                          membership_ids=params.get("membership_ids"), region=params.get("region") or None,
-                          trigger=params.get("trigger") or "manual", user=job.created_by, job_id=job_id)
+        if run is not None:
+            run = fanout_resume(run)
+        else:
+            run = lifecycle_evaluate_fanout(
+                on=date.fromisoformat(params["on"]) if params.get("on") else None,
+                membership_ids=params.get("membership_ids"), region=params.get("region") or None,
+                trigger=params.get("trigger") or "manual", user=job.created_by, job_id=job_id)
     except Exception as exc:
         job_fail(job_id=job_id, message=f"评估失败：{exc}")
         raise
-    job_finish(job_id=job_id, result=result, message=evaluation_text(result))
-    return result
+    return run.result if run.status == FanoutRun.Status.DONE else {"run": run.pk, "chunks": run.chunk_count}
 
 
 @shared_task(name="pool.tasks.lifecycle_evaluate_due", ignore_result=True)

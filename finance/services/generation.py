@@ -154,6 +154,15 @@ def whitelist_generate(*, whitelist: Whitelist, job_id: int | None = None) -> di
         eligible += sum(1 for r in rows if r[position])
         if job_id:
             job_progress(job_id=job_id, done=total, message=f"已评价 {total} 家，符合条件 {eligible} 家")
+    whitelist_draft_ready(whitelist, total=total, eligible=eligible)
+    result = {"candidates": total, "eligible": eligible}
+    if job_id:
+        job_finish(job_id=job_id, result=result, message=f"共评价 {total} 家，符合条件 {eligible} 家")
+    return result
+
+
+def whitelist_draft_ready(whitelist: Whitelist, *, total: int, eligible: int) -> None:
+    """The draft is stored: counts on the whitelist, one audit entry, one notice to whoever asked for it."""
     with transaction.atomic():
         Whitelist.objects.filter(pk=whitelist.pk).update(
             status=WhitelistStatus.DRAFT, candidate_count=total, eligible_count=eligible, excluded_count=0,
@@ -169,7 +178,3 @@ def whitelist_generate(*, whitelist: Whitelist, job_id: int | None = None) -> di
                              title=f"白名单草稿已生成：符合条件 {eligible} 家",
                              body=f"共评价入库企业 {total} 家，其中符合白名单条件 {eligible} 家，请审核后发布。",
                              url=reverse("finance:whitelist-detail", args=[whitelist.pk]), email=False)
-    result = {"candidates": total, "eligible": eligible}
-    if job_id:
-        job_finish(job_id=job_id, result=result, message=f"共评价 {total} 家，符合条件 {eligible} 家")
-    return result

@@ -45,10 +45,19 @@ from .jobs import job_fail, job_finish, job_progress, job_start
 logger = logging.getLogger(__name__)
 
 
-def id_ranges(queryset: QuerySet, size: int) -> list[tuple[int, int, int]]:
-    """``(first id, last id, count)`` of consecutive slices of ``size`` items, in id order. Only ids are read."""
+def id_ranges(queryset: QuerySet, size: int, field: str = "pk") -> list[tuple[int, int, int]]:
+    """``(first id, last id, count)`` of consecutive slices of ``size`` distinct values of ``field`` (an id),
+    in order. Only the ids are read."""
+    values = queryset.order_by(field).values_list(field, flat=True)
+    if field != "pk":
+        values = values.distinct()
+    return ranges_of(values.iterator(chunk_size=10_000), size)
+
+
+def ranges_of(ids: Iterable[int], size: int) -> list[tuple[int, int, int]]:
+    """The same slices of ids given in increasing order."""
     ranges, current = [], []
-    for pk in queryset.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000):
+    for pk in ids:
         current.append(pk)
         if len(current) == size:
             ranges.append((current[0], current[-1], len(current)))
