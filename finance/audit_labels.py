@@ -4,6 +4,11 @@ from .models.feedback import LoanStatus
 from .models.subsidies import SubsidyStatus
 
 ACTIONS = {
+    "finance_draft.created": "建立质押融资政策修订草案",
+    "finance_draft.updated": "修改质押融资政策修订草案",
+    "finance_draft.published": "发布质押融资政策修订草案",
+    "finance_draft.discarded": "作废质押融资政策修订草案",
+    "finance_simulation.started": "发起白名单规则模拟测算",
     "financing_need.declared": "申报融资需求",
     "financing_need.withdrawn": "撤回融资需求",
     "consent.given": "同意向银行提供信息",

@@ -1,13 +1,16 @@
 """Forms of the finance pages. They only read and check input; every change is a service."""
 
+import copy
 from decimal import Decimal
 
 from django import forms
 
+from criteria.facts import ListKind
 from portal.models import Organisation
 
 from .figures import LEVELS, PERIODS
 from .models import EvidenceKind, GrowthStage, Loan, LoanStatus
+from .policy import ASSET_KIND_LABELS, MEMBERSHIP_STATUS_LABELS
 
 
 class DateInput(forms.DateInput):
@@ -175,3 +178,29 @@ class FigureForm(forms.Form):
                               required=False)
     since = forms.DateField(label="起始日期", required=False, widget=DateInput())
     until = forms.DateField(label="截止日期", required=False, widget=DateInput())
+
+
+class FinanceDraftForm(forms.Form):
+    """A financing policy's whitelist rules, as the province edits them in a draft."""
+
+    name = forms.CharField(label="草案名称", max_length=100)
+    membership_statuses = forms.MultipleChoiceField(
+        label="可进入白名单的入库状态", widget=forms.CheckboxSelectMultiple,
+        choices=[(k, v) for k, v in MEMBERSHIP_STATUS_LABELS.items() if k != "removed"])
+    list_types = forms.MultipleChoiceField(label="核查的名单", choices=ListKind.CHOICES,
+                                           widget=forms.CheckboxSelectMultiple)
+    asset_kinds = forms.MultipleChoiceField(label="计入的可质押知识产权", choices=list(ASSET_KIND_LABELS.items()),
+                                            widget=forms.CheckboxSelectMultiple)
+    min_assets = forms.IntegerField(label="至少应有的可质押知识产权（件）", min_value=1, max_value=100)
+
+    FIELDS = ("membership_statuses", "list_types", "asset_kinds", "min_assets")
+
+    def __init__(self, *args, draft, **kwargs):
+        self.draft = draft
+        part = draft.parameters.get("whitelist", {})
+        super().__init__(*args, initial={"name": draft.name, **{k: part.get(k) for k in self.FIELDS}}, **kwargs)
+
+    def to_parameters(self) -> dict:
+        params = copy.deepcopy(self.draft.parameters)
+        params["whitelist"] = {**params.get("whitelist", {}), **{k: self.cleaned_data[k] for k in self.FIELDS}}
+        return params

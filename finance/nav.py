@@ -13,6 +13,7 @@ NAV_ITEMS = [
     nav("名单核验", "finance:lookup-list", "bank", order=12),
     nav("融资补贴", "finance:subsidy-list", "county city province admin", order=42),
     nav("风险补偿", "finance:claim-list", "bank city province admin", order=43),
+    nav("白名单规则修订模拟", "finance:draft-list", "province", order=45),
     nav("质押融资统计", "finance:figures", "county city province admin", order=44, group="统计"),
 ]
 

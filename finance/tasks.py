@@ -34,3 +34,11 @@ def generate_whitelist(job_id: int, whitelist_id: int) -> dict:
         job_fail(job_id=job_id, message=f"生成失败：{exc}")
         raise
     return run.result if run.status == FanoutRun.Status.DONE else {"run": run.pk, "chunks": run.chunk_count}
+
+
+@shared_task(name="finance.run_finance_simulation", acks_late=True)
+def run_finance_simulation(simulation_id: int) -> None:
+    """A what-if simulation of a draft financing policy; generates no whitelist, a finished one is left alone."""
+    from .services.what_if import finance_simulation_execute
+
+    finance_simulation_execute(simulation_id=simulation_id)

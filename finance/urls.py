@@ -1,10 +1,18 @@
 from django.urls import path
 
-from .views import enterprise, feedback, figures, publications, risk, subsidies, whitelists
+from .views import enterprise, feedback, figures, publications, risk, subsidies, what_if, whitelists
 
 app_name = "finance"
 
 urlpatterns = [
+    # what-if: the province's drafts of a policy's whitelist rules, their simulation and publishing
+    path("what-if/", what_if.finance_draft_list, name="draft-list"),
+    path("what-if/<int:pk>/", what_if.finance_draft_detail, name="draft-detail"),
+    path("what-if/<int:pk>/edit/", what_if.finance_draft_edit, name="draft-edit"),
+    path("what-if/<int:pk>/simulate/", what_if.finance_simulation_new, name="simulation-new"),
+    path("what-if/<int:pk>/publish/", what_if.finance_draft_publish_view, name="draft-publish"),
+    path("what-if/<int:pk>/discard/", what_if.finance_draft_discard_view, name="draft-discard"),
+    path("what-if/simulations/<int:pk>/", what_if.finance_simulation_detail, name="simulation-detail"),
     # the enterprise: need, consent, its own status
     path("my/", enterprise.financing_home, name="my"),
     path("need/", enterprise.need_edit, name="need-edit"),

@@ -55,3 +55,7 @@ __all__ = [
     "Whitelist",
     "WhitelistStatus",
 ]
+
+from .what_if import FinanceDraft, FinanceSimulation  # noqa: E402
+
+__all__ += ["FinanceDraft", "FinanceSimulation"]

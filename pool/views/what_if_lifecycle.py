@@ -3,12 +3,15 @@ governs and publishing. 404 to anybody but the province."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..lifecycle.policy import ReplenishmentScope
 from ..models import LifecycleDraft, LifecyclePolicy, LifecycleSimulation
 from ..models.what_if import DraftStatus
 from ..services.what_if.drafts import fingerprint
@@ -35,9 +38,17 @@ def _draft(request, pk) -> LifecycleDraft:
     return get_object_or_404(LifecycleDraft.objects.visible_to(request.user).select_related("base"), pk=pk)
 
 
-def _differences(draft: LifecycleDraft) -> list[tuple[str, object, object]]:
+def _text(key: str, value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if key in LifecycleDraftForm.PERCENTS:
+        return f"{Decimal(str(value)) * 100:g}%"
+    return str(dict(ReplenishmentScope.CHOICES).get(value, value))
+
+
+def _differences(draft: LifecycleDraft) -> list[tuple[str, str, str]]:
     base = draft.base.parameters
-    return [(label, base.get(key), draft.parameters.get(key)) for key, label in LABELS.items()
+    return [(label, _text(key, base.get(key)), _text(key, draft.parameters.get(key))) for key, label in LABELS.items()
             if base.get(key) != draft.parameters.get(key)]
 
 
