@@ -35,10 +35,16 @@ class EngineConfig:
     min_df: int
     max_df_ratio: float  # terms in more of the catalogue than this carry no signal (and cost time)
     max_df_floor: int  # ... but a small catalogue keeps every term found in up to this many patents
-    # vocabulary bridging
-    thesaurus_weight: float
-    ipc_title_weight: float
-    thesaurus_ipc_weight: float  # an IPC code inferred from the wording, relative to one the user gave
+    # vocabulary bridging (classifier.py, cooccur.py, expansion.py)
+    ipc_title_weight: float  # title words of an IPC code the user gave or the prior predicted
+    prior_groups: int  # IPC main groups the catalogue-trained classifier predicts per demand (0 = off)
+    prior_ratio: float  # ... each scoring at least this share of the best prediction
+    prior_ipc_weight: float  # a predicted IPC code, relative to one the user gave
+    pmi_weight: float  # co-occurring catalogue words (0 = off)
+    pmi_terms: int  # co-occurring words added per demand
+    pmi_neighbours: int  # associates kept per demand word
+    pmi_min_count: int  # patents two words must share before their association counts
+    pmi_sample: int  # patents the co-occurrence counts are taken from (an even stride over the catalogue)
     prf_docs: int
     prf_terms: int
     prf_weight: float

@@ -11,10 +11,12 @@ import numpy as np
 from scipy import sparse
 
 from . import features
+from .classifier import IpcPrior
 from .config import EngineConfig
+from .cooccur import CoOccurrence
 from .docs import DemandDoc, Explanation, Match, PatentDoc
 from .expansion import Expander
-from .explain import explain_pairs
+from .explain import Fragments, explain_pairs
 from .index import TITLE_END, IpcIndex, TextIndex, candidate_matrix
 from .scoring import ChunkScorer, PatentSide, Query, index_side
 from .text import Analyzer, default_analyzer
@@ -29,19 +31,21 @@ def _forked_chunk(task: tuple[int, int, int]) -> list[list[tuple]]:
     start, stop, k = task
     rows = engine._match_chunk([engine.build_query(d) for d in demands[start:stop]], k)
     return [[(m.demand_id, m.patent_id, m.score, m.rank, m.explanation.matched_terms, m.explanation.expanded_terms,
-              m.explanation.shared_ipc, tuple(m.explanation.components.items()), m.explanation.notes, m.explanation.caveats) for m in row]
+              m.explanation.shared_ipc, tuple(m.explanation.components.items()), m.explanation.notes, m.explanation.caveats,
+              m.explanation.predicted_ipc) for m in row]
             for row in rows]
 
 
 def _rebuild(rows: list[list[tuple]]) -> list[list[Match]]:
-    return [[Match(d, p, s, r, Explanation(mt, et, ipc, dict(parts), notes, caveats))
-             for d, p, s, r, mt, et, ipc, parts, notes, caveats in row] for row in rows]
+    return [[Match(d, p, s, r, Explanation(mt, et, ipc, dict(parts), notes, caveats, predicted))
+             for d, p, s, r, mt, et, ipc, parts, notes, caveats, predicted in row] for row in rows]
 
 
 class MatchingEngine:
     """供需匹配引擎: fit on the supply catalogue, then rank patents for demands (batch or one at a time) and
-    demands for a patent. Text relevance (BM25 over a pruned vocabulary) plus the bridged vocabulary of the
-    thesaurus, pseudo-relevance feedback, IPC overlap, industry chain, region, price and cooperation fit; the
+    demands for a patent. Text relevance (BM25 over a pruned vocabulary) plus vocabulary bridged from general
+    sources (the IPC classes a classifier trained on the catalogue predicts, their titles, words that co-occur in
+    the catalogue), pseudo-relevance feedback, IPC overlap, industry chain, region, price and cooperation fit; the
     weights come from ``matching/data/weights.json``."""
 
     def __init__(self, config: EngineConfig | None = None, analyzer: Analyzer | None = None):
@@ -67,6 +71,14 @@ class MatchingEngine:
         self.arrays = features.PatentArrays.build(patents, self.chains)
         self.related = features.related_matrix(self.chains, self.expander.related_chains)
         self.by_probe = candidate_matrix(self.text, self.ipc, self.config.probe_postings)
+        cfg = self.config
+        self.prior = IpcPrior(self.text.weights, self.ipc.matrix, self.ipc.key_names)
+        # words that may join a query as feedback or co-occurrence: two characters or more, no figures (13k, 93mg)
+        self.readable = np.array([len(t) > 1 and not any(c.isdigit() for c in t) for t in self.text.terms],
+                                 dtype=bool)
+        self.fragments = Fragments(self.text.terms, np.diff(self.text.by_term.indptr))
+        self.cooccur = CoOccurrence(self.text.weights, sample=cfg.pmi_sample, min_count=cfg.pmi_min_count,
+                                    neighbours=cfg.pmi_neighbours)
         self._bound_list = self.text.term_bound(self.config).tolist()
         self._idf_list = self.text.idf.tolist()
         self._queries: dict[DemandDoc, Query] = {}
@@ -96,11 +108,13 @@ class MatchingEngine:
                 if col is not None:
                     tf[col] = tf.get(col, 0.0) + boost
         terms = {col: cfg.w_text * (1.0 + math.log(n)) for col, n in tf.items()}
-        info = self.expander.expand(
-            f"{demand.title or ''}。{demand.description or ''}", demand.ipc_hint or "",
-            thesaurus_weight=cfg.thesaurus_weight, ipc_title_weight=cfg.ipc_title_weight,
-            thesaurus_ipc_weight=cfg.thesaurus_ipc_weight,
-        )
+        idf = self._idf_list
+        cols = np.fromiter(terms, dtype=np.int64, count=len(terms))
+        strength = np.array([w * idf[c] for c, w in terms.items()], dtype=np.float64)
+        predicted = self.prior.predict(cols, strength, cfg.prior_groups, cfg.prior_ratio) if cfg.prior_groups else {}
+        info = self.expander.expand(demand.ipc_hint or "", predicted, ipc_title_weight=cfg.ipc_title_weight,
+                                    prior_ipc_weight=cfg.prior_ipc_weight)
+        self._add_cooccurring(info, terms)
         expansion = {}
         for term, w in info.terms.items():
             col = vocab.get(term)
@@ -118,6 +132,31 @@ class MatchingEngine:
         probe = self._probe(text_items + exp_items, ipc_items)
         return Query(demand, *_pair_arrays(text_items), *_pair_arrays(exp_items), *_pair_arrays(ipc_items),
                      *_pair_arrays(probe), info, float(bound))
+
+    def _add_cooccurring(self, info, terms: dict[int, float]) -> None:
+        """The catalogue words that keep company with several of the demand's words (weighted by how strongly
+        and by the demand word's idf), strongest ``pmi_terms`` of them."""
+        cfg = self.config
+        if cfg.pmi_weight <= 0 or cfg.pmi_terms <= 0 or not terms:
+            return
+        idf, names, whole = self._idf_list, self.text.terms, self.readable
+        score: dict[int, float] = {}
+        source: dict[int, tuple[float, int]] = {}
+        for a, (cols, npmi) in self.cooccur.neighbours(list(terms)).items():
+            wa = terms[a] * idf[a]
+            for b, v in zip(cols.tolist(), npmi.tolist(), strict=True):
+                if b in terms or not whole[b]:
+                    continue
+                s = wa * v * idf[b]
+                score[b] = score.get(b, 0.0) + s
+                if s > source.get(b, (0.0, -1))[0]:
+                    source[b] = (s, a)
+        if not score:
+            return
+        best = sorted(score.items(), key=lambda bv: (-bv[1], bv[0]))[: cfg.pmi_terms]
+        peak = best[0][1]
+        for b, v in best:
+            info.add_term(names[b], cfg.pmi_weight * v / peak, names[source[b][1]], "cooccurrence")
 
     def _probe(self, weighted: list[tuple[int, float]], ipc_items: list[tuple[int, float]]) -> list:
         """The strongest words of the query (weight × idf) and its IPC main groups find the candidates; every
@@ -190,7 +229,7 @@ class MatchingEngine:
         rows = np.concatenate(candidates) if candidates else np.zeros(0, dtype=np.int64)
         side = index_side(self.text.weights, self.ipc.matrix, self.arrays, rows)
         parts = scorer.components(qidx, side)
-        scorer.set_feedback(self.text.weights, qidx, side, sum(parts.values()), self.text.multi_char)
+        scorer.set_feedback(self.text.weights, qidx, side, sum(parts.values()), self.readable)
         if scorer.feedback is not None:
             parts["feedback"] = scorer.components_feedback(qidx, side)
             if len(self._feedback) + len(queries) > QUERY_CACHE:

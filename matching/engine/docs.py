@@ -50,6 +50,7 @@ class Explanation:
     components: dict[str, float]
     notes: tuple[str, ...] = ()  # Chinese sentences for the page: why it was suggested
     caveats: tuple[str, ...] = ()  # what speaks against it (e.g. a price above the budget), never a reason
+    predicted_ipc: tuple[str, ...] = ()  # the patent's IPC keys the demand's predicted classes share (预测)
 
     def to_dict(self) -> dict:
         return {
@@ -59,6 +60,7 @@ class Explanation:
             "components": {k: round(float(v), 6) for k, v in self.components.items()},
             "notes": list(self.notes),
             "caveats": list(self.caveats),
+            "predicted_ipc": list(self.predicted_ipc),
         }
 
 

@@ -1,4 +1,14 @@
-"""Explanations: which words and codes a demand and a patent share, and what each part of the score added."""
+"""Explanations: which words and codes a demand and a patent share, and what each part of the score added.
+
+What a reader sees is held to a few rules (tests/matching_engine/test_explanations.py):
+* words are whole words of two characters or more — the search-mode segmenter also indexes sub-words (感器 of
+  传感器, 流电 of 直流电), which count in the score but are not shown unless the demand itself has them as
+  words, and no shown word is part of another shown word;
+* an IPC code is named as shared only when the demand's own IPC hint and the patent both carry it; a code the
+  catalogue-trained classifier predicted is shown apart, labelled 预测;
+* a part of the score that counts against the patent (a price above the budget) is a caveat, never a reason;
+* every label is Chinese (``COMPONENT_LABELS``).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +24,21 @@ if TYPE_CHECKING:
 
 MAX_TERMS = 8
 REGION_NOTES = {"county": "与需求方同在一个县（市、区）", "city": "与需求方同在一个地市", "province": "与需求方同在一个省"}
+COMPONENT_LABELS = {
+    "text": "文本相关度",
+    "expansion": "需求用语与专利用语的对应（扩展词）",
+    "feedback": "与最相关专利共有的技术词",
+    "ipc": "IPC 分类相符（含预测分类）",
+    "chain": "同一产业链",
+    "region": "地域相近",
+    "price": "价格与预算",
+    "mode": "转化方式相符",
+}
+CAVEATS = {"price": "报价高于预算"}
+KIND_NOTES = {
+    "cooccurrence": "需求中的“{source}”在专利库中常与这些用语同现：{words}",
+    "ipc": "{source}（{title}）的分类用语：{words}",
+}
 
 
 class _Rows:
@@ -32,13 +57,45 @@ class _Rows:
         self.names = [names[c] for c in cols.tolist()]
         self.values = vals.tolist()
 
-    def ranked(self, j: int) -> list[tuple[str, float]]:
+    def ranked(self, j: int, limit: int = 4 * MAX_TERMS) -> list[tuple[str, float]]:
         lo = self.indptr[j]
-        hi = min(self.indptr[j + 1], lo + MAX_TERMS)
+        hi = min(self.indptr[j + 1], lo + limit)
         return list(zip(self.names[lo:hi], self.values[lo:hi], strict=True))
 
     def all_names(self, j: int) -> list[str]:
         return self.names[self.indptr[j] : self.indptr[j + 1]]
+
+
+class Fragments:
+    """Index terms a reader would not call a word: a term found mostly inside one longer term of the catalogue
+    (感器 inside 传感器: the longer term's document frequency is at least half the shorter's)."""
+
+    def __init__(self, terms: list[str], df: np.ndarray):
+        self.terms, self.df = terms, df
+        self.vocab = {t: i for i, t in enumerate(terms)}
+        self._inside: dict[str, float] | None = None
+
+    def _build(self) -> dict[str, float]:
+        inside: dict[str, float] = {}
+        vocab, df = self.vocab, self.df
+        for i, term in enumerate(self.terms):
+            n = len(term)
+            if n < 3:
+                continue
+            for size in range(2, n):
+                for start in range(n - size + 1):
+                    part = term[start : start + size]
+                    if part in vocab and df[i] > inside.get(part, 0):
+                        inside[part] = float(df[i])
+        return inside
+
+    def __contains__(self, term: str) -> bool:
+        if len(term) < 2:
+            return True
+        if self._inside is None:
+            self._inside = self._build()
+        col = self.vocab.get(term)
+        return col is not None and self._inside.get(term, 0.0) * 2 >= self.df[col]
 
 
 def explain_pairs(
@@ -54,50 +111,86 @@ def explain_pairs(
     ipc = _Rows(side.ipc.multiply(scorer.ipc[qidx]), keys)
     part_lists = {name: values.tolist() for name, values in parts.items()}
     fixed = _FixedNotes(engine.config)
+    fragments = engine.fragments
+    words: dict[int, frozenset] = {}
     bridge_cache: dict = {}  # the same words recur across a demand's patents: build each sentence once
     out = []
     for j, i in enumerate(qidx.tolist()):
         query = scorer.queries[i]
+        if i not in words:
+            d = query.demand
+            words[i] = frozenset(engine.analyzer.words(f"{d.title or ''}。{d.description or ''}"))
         components = {name: values[j] for name, values in part_lists.items()}
-        matched = _shown(text.ranked(j)) if components["text"] > 0 else ()
-        bridged = expansion.ranked(j) if components["expansion"] > 0 else []
-        related = feedback.ranked(j) if components["feedback"] > 0 else []
-        expanded = _shown(sorted(bridged + related, key=lambda tv: -tv[1]), single=False)
-        shared = tuple(sorted(ipc.all_names(j), key=lambda k: (-len(k), k))) if components["ipc"] > 0 else ()
-        key = (i, tuple(t for t, _ in bridged), tuple(t for t, _ in related[:5]), shared)
+        # a demand's own whole word always reads well; another term only if it is not mostly part of a longer one
+        matched = [t for t, _ in text.ranked(j) if len(t) > 1 and (t in words[i] or t not in fragments)] \
+            if components["text"] > 0 else []
+        bridged = [t for t, _ in expansion.ranked(j) if t not in fragments] if components["expansion"] > 0 else []
+        related = [t for t, _ in feedback.ranked(j) if t not in fragments] if components["feedback"] > 0 else []
+        matched, bridged, related = _whole(matched, bridged, related)
+        expanded = tuple((bridged + related)[:MAX_TERMS])
+        hit = ipc.all_names(j) if components["ipc"] > 0 else []
+        shared = tuple(sorted((k for k in hit if k not in query.expansion.predicted), key=lambda k: (-len(k), k)))
+        predicted = tuple(sorted((k for k in hit if k in query.expansion.predicted), key=lambda k: (-len(k), k)))
+        key = (i, tuple(bridged), tuple(related[:5]), shared, predicted)
         if key not in bridge_cache:
-            bridge_cache[key] = _bridge_notes(query, key[1], key[2], shared)
+            bridge_cache[key] = _bridge_notes(engine, query, *key[1:])
         notes = bridge_cache[key] + fixed.notes(query.demand, components)
-        out.append(Explanation(matched, expanded, shared, components, notes, fixed.caveats(components)))
+        out.append(Explanation(tuple(matched[:MAX_TERMS]), expanded, shared, components, notes,
+                               _caveats(components), predicted))
     return out
 
 
-def _shown(ranked: list[tuple[str, float]], single: bool = True) -> tuple[str, ...]:
-    """Terms for a reader, strongest first, without the parts of a longer word in the list (玻璃 beside 水玻璃);
-    ``single=False`` also leaves out lone characters that segmentation split from a bridged word."""
-    terms = [t for t, _ in ranked if single or len(t) > 1]
-    shown = [t for t in terms if not any(t != other and t in other for other in terms)]
-    return tuple(shown[:MAX_TERMS])
+def _whole(matched: list[str], bridged: list[str], related: list[str]) -> tuple[list[str], ...]:
+    """Each list without a word that is part of a longer word of the same list (玻璃 beside 水玻璃); the bridged
+    and related words also without those already inside a matched word, and each word once."""
+    def longest(terms: list[str], shown: set[str]) -> list[str]:
+        out = []
+        for t in terms:
+            if t not in shown and not any(t != o and t in o for o in terms) and not any(t in m for m in matched):
+                out.append(t)
+                shown.add(t)
+        return out
+
+    matched = [t for t in dict.fromkeys(matched) if not any(t != o and t in o for o in matched)]
+    every = bridged + related
+    seen: set[str] = set()
+    kept = longest(every, seen)
+    return matched, [t for t in bridged if t in kept], [t for t in related if t in kept and t not in bridged]
 
 
-def _bridge_notes(query: Query, bridged, related, shared) -> tuple[str, ...]:
+def _bridge_notes(engine: MatchingEngine, query: Query, bridged, related, shared, predicted) -> tuple[str, ...]:
     """Chinese sentences on the vocabulary behind the match."""
     notes = []
-    by_source: dict[str, list[str]] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
     for term in bridged:
-        by_source.setdefault(query.expansion.sources.get(term, ""), []).append(term)
-    for source, words in by_source.items():
-        if source:
-            notes.append(f"需求中的“{source}”对应技术用语：{'、'.join(words)}")
+        kind = query.expansion.kinds.get(term, "")
+        groups.setdefault((kind, query.expansion.sources.get(term, "")), []).append(term)
+    titles = engine.expander.ipc_title_text
+    for (kind, source), words in groups.items():
+        if kind == "ipc":
+            code = source.removeprefix("IPC ").strip()
+            label = f"预测分类 {code}" if code in query.expansion.predicted else f"IPC {code}"
+            notes.append(KIND_NOTES["ipc"].format(source=label, title=titles.get(code, "分类名称"),
+                                                  words="、".join(words)))
+        elif kind in KIND_NOTES and source:
+            notes.append(KIND_NOTES[kind].format(source=source, words="、".join(words)))
     if related:
         notes.append(f"与最相关专利共有的技术词：{'、'.join(related)}")
     if shared:
         notes.append(f"IPC分类相同：{'、'.join(shared)}")
+    if predicted:
+        notes.append(f"专利的IPC分类与需求的预测分类（预测）相同：{'、'.join(predicted)}")
     return tuple(notes)
 
 
+def _caveats(components: dict[str, float]) -> tuple[str, ...]:
+    """Every part that counts against the patent, in words; never listed among the reasons."""
+    return tuple(CAVEATS.get(name, f"{COMPONENT_LABELS.get(name, '其他因素')}不利")
+                 for name, value in components.items() if value < 0)
+
+
 class _FixedNotes:
-    """Chinese sentences on the non-text parts of the score."""
+    """Chinese sentences on the non-text parts of the score (positive parts only: negative ones are caveats)."""
 
     def __init__(self, cfg):
         self.same_chain = cfg.w_chain
@@ -119,7 +212,3 @@ class _FixedNotes:
                 or components["ipc"] > 0):
             notes.append("文本与分类均无直接关联，仅因产业链、地域或价格入选")
         return tuple(notes)
-
-    @staticmethod
-    def caveats(components: dict[str, float]) -> tuple[str, ...]:
-        return ("报价高于预算",) if components["price"] < 0 else ()

@@ -59,6 +59,12 @@ class Analyzer:
             return []
         return [t.lower() for t in self._tokenizer.lcut_for_search(text, HMM=False) if KEEP.search(t)]
 
+    def words(self, text: str) -> list[str]:
+        """Whole words as a reader would cut them (precise mode: no sub-words such as 感器 of 传感器)."""
+        if not text:
+            return []
+        return [t.lower() for t in self._tokenizer.lcut(text, HMM=False) if KEEP.search(t)]
+
     def tokens(self, text: str) -> list[str]:
         return [
             t for t in self.segment(text)

@@ -6,18 +6,10 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from matching.engine.explain import COMPONENT_LABELS
+
 register = template.Library()
 
-COMPONENT_LABELS = {
-    "text": "文本相关度",
-    "expansion": "需求用语与专利用语的对应（扩展词）",
-    "ipc": "IPC 分类相符",
-    "chain": "同一产业链",
-    "region": "地域相近",
-    "price": "价格与预算",
-    "mode": "转化方式相符",
-    "feedback": "与最相关专利共有的技术词",
-}
 
 
 @register.filter
@@ -34,8 +26,9 @@ def highlight(text, explanation):
 
 @register.filter
 def component_rows(components):
-    """[(label, value, bar width %)] of the non-zero parts of a score, largest first."""
-    items = [(COMPONENT_LABELS.get(k, k), float(v)) for k, v in (components or {}).items() if v]
+    """[(label, value, bar width %)] of the parts that raised the score, largest first (a part that lowered it is
+    shown as a caveat instead)."""
+    items = [(COMPONENT_LABELS.get(k, "其他因素"), float(v)) for k, v in (components or {}).items() if v and v > 0]
     items.sort(key=lambda item: -abs(item[1]))
     top = max((abs(v) for _, v in items), default=0) or 1
     return [(label, value, round(abs(value) * 100 / top)) for label, value in items]
