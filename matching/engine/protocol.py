@@ -52,11 +52,15 @@ SELECT_BY = "ndcg@10"
 
 
 def load_split(folder: str | Path) -> tuple[list[PatentDoc], list[DemandDoc], dict]:
-    """patents.csv, demands.csv and qrels.csv in the layout of the evaluation set."""
+    """patents.csv, demands.csv and qrels.csv of a folder in the layout of the evaluation set."""
     folder = Path(folder)
+    return load_files(folder / "patents.csv", folder / "demands.csv", folder / "qrels.csv")
 
-    def rows(name):
-        with (folder / name).open(encoding="utf-8-sig", newline="") as f:
+
+def load_files(patents_csv, demands_csv, qrels_csv) -> tuple[list[PatentDoc], list[DemandDoc], dict]:
+    """Documents and judgements from the three CSV files of the evaluation set's layout."""
+    def rows(path):
+        with Path(path).open(encoding="utf-8-sig", newline="") as f:
             return list(csv.DictReader(f))
 
     def money(v):
@@ -65,18 +69,18 @@ def load_split(folder: str | Path) -> tuple[list[PatentDoc], list[DemandDoc], di
     patents = [PatentDoc(id=r["patent_id"], title=r["title"], abstract=r["abstract"],
                          ipc_codes=tuple(c for c in [r["ipc_main"], *r["ipc_other"].split(";")] if c),
                          industry_chain=r["industry_chain"], price=money(r["price_yuan"]),
-                         offer_type=r["offer_type"], legal_status=r["legal_status"]) for r in rows("patents.csv")]
+                         offer_type=r["offer_type"], legal_status=r["legal_status"]) for r in rows(patents_csv)]
     demands = [DemandDoc(id=r["demand_id"], title=r["title"], description=r["description"],
                          ipc_hint=r["ipc_hint"], industry_field=r["industry_field"], budget=money(r["budget_yuan"]),
-                         cooperation_mode=r["cooperation_mode"]) for r in rows("demands.csv")]
+                         cooperation_mode=r["cooperation_mode"]) for r in rows(demands_csv)]
     qrels: dict = defaultdict(dict)
-    for r in rows("qrels.csv"):
+    for r in rows(qrels_csv):
         qrels[r["demand_id"]][r["patent_id"]] = int(r["grade"])
     return patents, demands, dict(qrels)
 
 
-def per_demand_figures(config: EngineConfig, patents, demands, qrels, engine_cache: dict | None = None) -> dict:
-    """Per-demand metrics of the engine with ``config`` (engines fitted once per text setting)."""
+def per_demand_figures(config: EngineConfig, patents, demands, qrels) -> dict:
+    """Per-demand metrics of the engine with ``config``."""
     engine = MatchingEngine(config).fit(patents)
     runs = engine.match(demands, k=max(config.candidates, 10))
     return per_demand(rankings_from([d.id for d in demands], runs), qrels)
@@ -91,13 +95,12 @@ def mean(per: Mapping, ids: Sequence) -> dict[str, float]:
     return {k: (sum(per[i][k] for i in ids) / len(ids) if ids else 0.0) for k in METRIC_KEYS}
 
 
-def variants(base: EngineConfig, parts: Sequence[str]) -> list[EngineConfig]:
+def variants(base: EngineConfig, parts: Sequence[str], grid: Mapping = GRID) -> list[EngineConfig]:
     """The configurations of a row of the ablation: every part not in ``parts`` off, the grid over the settings
     of the parts that are on (each with the weights file's value as well)."""
     on = {name for part in parts for name in COMPONENTS[part][1]}
     off = {k: v for k, v in OFF.items() if k not in on}
-    axes = {k: sorted({*vals, getattr(base, k)}) for k, vals in GRID.items()
-            if k in on or (k == "prior_ipc_weight" and "ipc" in parts)}
+    axes = {k: sorted({*vals, getattr(base, k)}) for k, vals in grid.items() if k in on}
     out = []
     for combo in itertools.product(*axes.values()):
         out.append(base.replace(**off, **dict(zip(axes, combo, strict=True))))
@@ -126,7 +129,7 @@ def leave_topic_out(per_config: Sequence[dict], demands: Sequence[DemandDoc]) ->
 
 
 def ablation(patents, demands, qrels, base: EngineConfig | None = None,
-             progress: Callable[[str], None] | None = None) -> list[dict]:
+             progress: Callable[[str], None] | None = None, grid: Mapping | None = None) -> list[dict]:
     """Rows: BM25; the engine's text model alone; + each part alone; all parts. Each row gives the development
     figures (the weights file's settings, parts not in the row off) and the leave-topic-out figures."""
     base = base or EngineConfig.load()
@@ -139,7 +142,7 @@ def ablation(patents, demands, qrels, base: EngineConfig | None = None,
     for name, label, parts in plans:
         if progress:
             progress(name)
-        configs = variants(base, parts)
+        configs = variants(base, parts, GRID if grid is None else grid)
         per_config = [per_demand_figures(c, patents, demands, qrels) for c in configs]
         on = {k for part in parts for k in COMPONENTS[part][1]}
         fixed = base.replace(**{k: v for k, v in OFF.items() if k not in on})
@@ -147,3 +150,18 @@ def ablation(patents, demands, qrels, base: EngineConfig | None = None,
         rows.append({"row": name, "label": label, "dev": dev, "lto": leave_topic_out(per_config, demands),
                      "configs": len(configs)})
     return rows
+
+
+def markdown_table(rows: Sequence[dict]) -> str:
+    """The ablation as a Markdown table: development figures, then leave-topic-out mean ± spread."""
+    head = ("| 组成 | 开发集 P@5 | 开发集 nDCG@10 | 开发集 MRR | 留出 P@5 | 留出 nDCG@10 | 留出 MRR |\n"
+            "|---|---|---|---|---|---|---|")
+    lines = [head]
+    for r in rows:
+        dev, lto = r["dev"], r["lto"]
+        lines.append(
+            f"| {r['label']} | {dev['p@5']:.3f} | {dev['ndcg@10']:.3f} | {dev['mrr']:.3f} | "
+            f"{lto['p@5']:.3f} ± {lto['p@5_sd']:.3f} | {lto['ndcg@10']:.3f} ± {lto['ndcg@10_sd']:.3f} | "
+            f"{lto['mrr']:.3f} ± {lto['mrr_sd']:.3f} |"
+        )
+    return "\n".join(lines)

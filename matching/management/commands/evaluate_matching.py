@@ -1,8 +1,13 @@
 """Evaluate the matching engine against the plain BM25 baseline on a labelled set.
 
-The patents and demands are imported through the same import services as the portal, into a temporary supplier
-and enterprise, inside a transaction that is rolled back: the command works on a fresh database and leaves
-nothing behind. Both rankers see only the database rows; the judgements are read by this command alone.
+``--protocol dev`` (the default): the patents and demands are imported through the same import services as the
+portal, into a temporary supplier and enterprise, inside a transaction that is rolled back: the command works on
+a fresh database and leaves nothing behind. Both rankers see only the database rows; the judgements are read by
+this command alone.
+
+``--protocol leave-topic-out``: the ablation table of ``matching.engine.protocol`` (BM25; the engine's text
+model; + each part alone; all parts), each row on the development demands and in leave-topic-out
+cross-validation (settings chosen on the other topics), read straight from the files.
 """
 
 import csv
@@ -15,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from matching.engine import protocol
 from matching.engine.baseline import BM25Baseline
 from matching.engine.metrics import METRIC_KEYS, evaluate
 from matching.models import Demand, MatchingPolicy, SupplyPatent
@@ -34,11 +40,16 @@ class Command(BaseCommand):
         parser.add_argument("--demands", required=True, help="需求 CSV")
         parser.add_argument("--qrels", required=True, help="相关性判断 CSV：demand_id, patent_id, grade")
         parser.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
+        parser.add_argument("--protocol", choices=("dev", "leave-topic-out"), default="dev",
+                            help="dev：导入后整体评估；leave-topic-out：按行业主题留出交叉验证并输出消融表")
 
     def handle(self, *args, patents, demands, qrels, **options):
         for path in (patents, demands, qrels):
             if not Path(path).is_file():
                 raise CommandError(f"文件不存在：{path}")
+        if options["protocol"] == "leave-topic-out":
+            self.leave_topic_out(patents, demands, qrels, as_json=options["json"])
+            return
         judgements = read_qrels(qrels)
         started = time.monotonic()
         with transaction.atomic():
@@ -50,6 +61,21 @@ class Command(BaseCommand):
             self.stdout.write(dumps({"engine": results["engine"], "bm25": results["bm25"]}))
         else:
             self.print_table(results)
+
+    def leave_topic_out(self, patents: str, demands: str, qrels: str, as_json: bool) -> None:
+        docs, needs, judgements = protocol.load_files(patents, demands, qrels)
+        started = time.monotonic()
+        rows = protocol.ablation(docs, needs, judgements,
+                                 progress=None if as_json else lambda name: self.stderr.write(f"…{name}"))
+        seconds = round(time.monotonic() - started, 1)
+        if as_json:
+            self.stdout.write(dumps({"protocol": "leave-topic-out", "seconds": seconds, "rows": [
+                {k: ({m: round(v, 4) for m, v in r[k].items()} if isinstance(r[k], dict) else r[k]) for k in r}
+                for r in rows]}))
+            return
+        self.stdout.write(f"需求 {len(needs)} 项 × 专利 {len(docs)} 件，按行业主题留出（{rows[0]['lto']['topics']} 个主题），"
+                          f"耗时 {seconds} 秒")
+        self.stdout.write(protocol.markdown_table(rows))
 
     def import_files(self, patents: str, demands: str) -> tuple[dict, dict]:
         """Import both files; returns {pk: file id} of the patents and of the demands."""
