@@ -76,7 +76,7 @@ class MatchingEngine:
         # words that may join a query as feedback or co-occurrence: two characters or more, no figures (13k, 93mg)
         self.readable = np.array([len(t) > 1 and not any(c.isdigit() for c in t) for t in self.text.terms],
                                  dtype=bool)
-        self.fragments = Fragments(self.text.terms, np.diff(self.text.by_term.indptr))
+        self.fragments = Fragments(self.text.terms, self.text.vocab, np.diff(self.text.by_term.indptr))
         self.cooccur = CoOccurrence(self.text.weights, sample=cfg.pmi_sample, min_count=cfg.pmi_min_count,
                                     neighbours=cfg.pmi_neighbours)
         self._bound_list = self.text.term_bound(self.config).tolist()

@@ -70,9 +70,8 @@ class Fragments:
     """Index terms a reader would not call a word: a term found mostly inside one longer term of the catalogue
     (感器 inside 传感器: the longer term's document frequency is at least half the shorter's)."""
 
-    def __init__(self, terms: list[str], df: np.ndarray):
-        self.terms, self.df = terms, df
-        self.vocab = {t: i for i, t in enumerate(terms)}
+    def __init__(self, terms: list[str], vocab: dict[str, int], df: np.ndarray):
+        self.terms, self.vocab, self.df = terms, vocab, df
         self._inside: dict[str, float] | None = None
 
     def _build(self) -> dict[str, float]:
