@@ -7,3 +7,6 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import exports, signals  # noqa: F401  (registers the export task; login/logout audit)
+        from .filters import bound_number_filters
+
+        bound_number_filters()

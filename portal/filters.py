@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
 
@@ -12,6 +13,26 @@ def region_scope_prefix(code: str) -> str:
     code = code.strip()
     region = Region.objects.filter(code=code).only("code", "level").first()
     return region.scope_prefix if region is not None else code
+
+
+# The widest integer any database column holds (64-bit signed); SQLite cannot even bind a wider one.
+INT64_MAX = 2**63 - 1
+
+
+class BoundedNumberField(forms.DecimalField):
+    """A number filter's field: values a 64-bit column cannot hold are refused at the field, in Chinese,
+    instead of reaching the database (SQLite: ``OverflowError``, a 500)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_value", INT64_MAX)
+        kwargs.setdefault("min_value", -INT64_MAX)
+        super().__init__(*args, **kwargs)
+
+
+def bound_number_filters() -> None:
+    """Every ``NumberFilter`` of every app, declared or generated, uses ``BoundedNumberField`` (called once from
+    ``PortalConfig.ready``: one rule for all list filters of pages and API)."""
+    django_filters.NumberFilter.field_class = BoundedNumberField
 
 
 class RegionFilter(django_filters.CharFilter):

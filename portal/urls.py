@@ -12,6 +12,8 @@ from .views import accounts, home, security, system
 # Every app contributes its pages under its own prefix and its API under /api/<app>/ (see <app>/api/urls.py).
 APPS = [("pool", "pool"), ("criteria", "criteria"), ("matching", "matching"), ("finance", "finance")]
 
+handler500 = "portal.middleware.server_error"
+
 portal_patterns = [
     path("organisations/", accounts.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<int:pk>/", accounts.organisation_detail, name="organisation-detail"),

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from portal.api.base import IdField
+
 from ..models import (
     BankCase,
     Candidate,
@@ -52,7 +54,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 class ConsentInputSerializer(serializers.Serializer):
     all_banks = serializers.BooleanField(label="全部合作银行")
-    banks = serializers.ListField(label="选定银行（机构编号）", child=serializers.IntegerField(), required=False,
+    banks = serializers.ListField(label="选定银行（机构编号）", child=IdField(), required=False,
                                   default=list)
     agree = serializers.BooleanField(label="已阅读并同意授权书")
 
@@ -86,7 +88,7 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 class PublishInputSerializer(serializers.Serializer):
-    banks = serializers.ListField(label="合作银行（机构编号）", child=serializers.IntegerField())
+    banks = serializers.ListField(label="合作银行（机构编号）", child=IdField())
     change_note = serializers.CharField(label="更正说明", required=False, allow_blank=True, default="")
 
 
@@ -150,7 +152,7 @@ class LoanSerializer(serializers.ModelSerializer):
 
 
 class LoanInputSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField(label="企业（机构编号）")
+    enterprise = IdField(label="企业（机构编号）")
     contract_no = serializers.CharField(label="贷款合同编号", max_length=60)
     amount = serializers.DecimalField(label="放款金额（元）", max_digits=14, decimal_places=2)
     annual_rate = serializers.DecimalField(label="年利率（%）", max_digits=6, decimal_places=4)
@@ -216,5 +218,5 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class ClaimInputSerializer(serializers.Serializer):
-    loan = serializers.IntegerField(label="贷款编号")
+    loan = IdField(label="贷款编号")
     loss_amount = serializers.DecimalField(label="损失金额（元）", max_digits=14, decimal_places=2)

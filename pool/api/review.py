@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from portal.api.base import ScopedViewSetMixin
+from portal.api.base import IdField, ScopedViewSetMixin
 
 from .. import selectors
 from ..filters import ReviewFilter, ReviewQueueFilter
@@ -114,7 +114,7 @@ class CriterionReviewSerializer(serializers.ModelSerializer):
 
 
 class BatchDecisionSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    ids = serializers.ListField(child=IdField(), min_length=1)
     to = serializers.ChoiceField(choices=list(SERVICES))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 

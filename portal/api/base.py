@@ -2,6 +2,17 @@
 
 from rest_framework import serializers, viewsets
 
+from portal.filters import INT64_MAX
+
+
+class IdField(serializers.IntegerField):
+    """An object's number given in a request body: a positive 64-bit integer, refused at the field beyond."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", INT64_MAX)
+        super().__init__(**kwargs)
+
 
 def scope_related_fields(serializer, user) -> None:
     """Narrow every writable relation of ``serializer`` (nested ones too) to what ``user`` may see.

@@ -1,5 +1,6 @@
 """Health check, job progress, downloads of job results, notifications."""
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from ..models import Job, Notification
 from ..scoping import get_visible_or_404
 from ..services.notifications import notification_mark_read
 
+logger = logging.getLogger(__name__)
+
 
 def _database_state() -> dict:
     try:
@@ -20,7 +23,8 @@ def _database_state() -> dict:
             cursor.execute("SELECT 1")
         return {"ok": True, "engine": connection.vendor}
     except Exception as exc:  # the health check reports every failure, whatever its kind
-        return {"ok": False, "engine": connection.vendor, "error": str(exc)[:200]}
+        logger.error("health check: database unreachable: %s", exc)
+        return {"ok": False, "engine": connection.vendor, "error": "无法连接数据库"}
 
 
 def _broker_state() -> dict:
@@ -34,13 +38,15 @@ def _broker_state() -> dict:
             conn.ensure_connection(max_retries=1, timeout=2)
         return {"ok": True, "mode": "broker", "transport": url.split(":", 1)[0]}
     except Exception as exc:
-        return {"ok": False, "mode": "broker", "error": str(exc)[:200]}
+        logger.error("health check: broker unreachable: %s", exc)
+        return {"ok": False, "mode": "broker", "error": "无法连接消息队列"}
 
 
 def healthz(request):
     state = {"database": _database_state(), "broker": _broker_state()}
     healthy = all(part["ok"] for part in state.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503,
+    message = {} if healthy else {"detail": "系统暂时不可用，请稍后再试。"}
+    return JsonResponse({"status": "ok" if healthy else "error", **message, **state}, status=200 if healthy else 503,
                         json_dumps_params={"ensure_ascii": False})
 
 
