@@ -8,5 +8,6 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from . import exports, signals  # noqa: F401  (registers the export task; login/logout audit)
         from .filters import bound_number_filters
+        from .outbox import tasks as outbox_tasks  # noqa: F401  (registers the outbox's beat task)
 
         bound_number_filters()

@@ -30,6 +30,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from .outbox import enqueue
 from .services.audit import audit
 from .services.jobs import job_create, job_fail, job_finish, job_progress, job_start
 
@@ -236,12 +237,10 @@ def export_now(exporter: Exporter) -> tuple[Path, int]:
 
 def export_start(exporter: Exporter):
     """Queue a large export in Celery; returns the Job the browser watches."""
-    from django.db import transaction
-
     total = exporter.count()
     job = job_create(kind="export", title=f"导出：{exporter.title}", created_by=exporter.user,
                      params={"exporter": exporter.path(), "params": exporter.params}, total=total)
-    transaction.on_commit(lambda: run_export.delay(job.pk))
+    enqueue(run_export, job.pk)
     return job
 
 

@@ -6,6 +6,8 @@ Plain data only: this module is read while the settings load, before any model e
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # Tasks queued while the broker was unreachable (portal.outbox), sent once it answers again.
+    "portal.outbox.drain": {"task": "portal.outbox.drain", "schedule": 60.0},
     "portal.purge_expired_exports": {
         "task": "portal.tasks.purge_expired_exports",
         "schedule": crontab(hour=3, minute=17),

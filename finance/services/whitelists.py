@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import User
+from portal.outbox import enqueue
 from portal.services import audit
 from portal.services.jobs import job_create
 
@@ -53,7 +54,7 @@ def whitelist_generate_start(*, user: User) -> Whitelist:
         job.save(update_fields=["params"])
         audit(actor=user, action="whitelist.generation_started", target=whitelist,
               data={"policy": policy.code, "policy_version": policy.version, "job": job.pk})
-        transaction.on_commit(lambda: generate_whitelist.delay(job.pk, whitelist.pk))
+        enqueue(generate_whitelist, job.pk, whitelist.pk)
     return whitelist
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from portal.models import Organisation, OrganisationKind
+from portal.outbox import enqueue
 from portal.scoping import BUREAU_ROLES
 from portal.services.audit import audit
 
@@ -100,4 +101,4 @@ def queue_demand_matching(demand_ids: list[int]) -> None:
     from ..tasks import match_demands
 
     if demand_ids:
-        transaction.on_commit(lambda: match_demands.delay(list(demand_ids)))
+        enqueue(match_demands, list(demand_ids))

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from portal.outbox import enqueue
 from portal.services.audit import audit
 from portal.services.jobs import job_create, job_fail, job_finish, job_progress, job_start
 from portal.services.notifications import notify
@@ -42,7 +43,7 @@ def matching_run_request(*, actor) -> MatchingRun:
         run = MatchingRun.objects.create(kind=RunKind.FULL, job=job, started_by=actor, policy=policy if policy.pk
                                          else None)
         audit(actor=actor, action="matching_run.requested", target=run)
-        transaction.on_commit(lambda: run_matching.delay(run.pk))
+        enqueue(run_matching, run.pk)
     return run
 
 

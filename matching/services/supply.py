@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Organisation, OrganisationKind
+from portal.outbox import enqueue
 from portal.services.audit import audit
 from portal.validators import patent_type_from_no, validate_patent_no
 
@@ -173,7 +174,7 @@ def queue_withdrawal(patent: SupplyPatent) -> None:
 
     demand_ids = list(Match.objects.filter(patent=patent).values_list("demand_id", flat=True).distinct())
     if demand_ids:
-        transaction.on_commit(lambda: match_demands.delay(demand_ids))
+        enqueue(match_demands, demand_ids)
 
 
 def queue_patent_matching(patent_ids: list[int]) -> None:
@@ -181,4 +182,4 @@ def queue_patent_matching(patent_ids: list[int]) -> None:
     from ..tasks import match_patents
 
     if patent_ids:
-        transaction.on_commit(lambda: match_patents.delay(list(patent_ids)))
+        enqueue(match_patents, list(patent_ids))

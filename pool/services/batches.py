@@ -7,6 +7,7 @@ from django.db import transaction
 
 from portal.models import Job, User
 from portal.models.jobs import JobStatus
+from portal.outbox import enqueue
 from portal.services.audit import audit
 from portal.services.jobs import job_create
 
@@ -118,7 +119,7 @@ def batch_score_queue(*, batch: Batch, user: User | None = None, reason: str = "
                      params={"batch_id": batch.pk, "reason": reason})
     if user is not None:
         audit(actor=user, action="batch.scoring_queued", target=batch, data={"job": job.pk, "reason": reason})
-    transaction.on_commit(lambda: score_batch.delay(job.pk, batch.pk))
+    enqueue(score_batch, job.pk, batch.pk)
     return job
 
 

@@ -4,6 +4,7 @@ from .jobs import Job
 from .kpi import KpiReport, KpiTarget, TargetSource
 from .notifications import Notification
 from .organisations import Organisation, OrganisationKind
+from .outbox import OutboxStatus, OutboxTask
 from .regions import Region, RegionLevel
 from .users import Role, User
 
@@ -17,6 +18,8 @@ __all__ = [
     "Notification",
     "Organisation",
     "OrganisationKind",
+    "OutboxStatus",
+    "OutboxTask",
     "Region",
     "RegionLevel",
     "Role",

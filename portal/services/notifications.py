@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils import timezone
 
 from ..models import Notification, User
+from ..outbox import enqueue
 
 
 def notify(*, recipients: Iterable[User], verb: str, title: str, body: str = "", url: str = "",
@@ -44,4 +44,4 @@ def notify_on_commit(*, recipients: Iterable[User], verb: str, title: str, body:
     ids = [r.pk for r in recipients]
     if ids:
         queued_at = timezone.now().isoformat()
-        transaction.on_commit(lambda: send_notification.delay(ids, verb, title, body, url, email, queued_at))
+        enqueue(send_notification, ids, verb, title, body, url, email, queued_at)

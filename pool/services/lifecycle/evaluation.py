@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import User
+from portal.outbox import enqueue
 from portal.services import audit, notify_on_commit
 from portal.services.jobs import job_progress, job_start
 
@@ -256,7 +257,7 @@ def lifecycle_evaluation_queue(*, user=None, region: str | None = None, trigger:
     if user is not None:
         audit(actor=user, action="lifecycle.evaluation_queued", comment=TRIGGERS.get(trigger, trigger),
               data={"job": job.pk, "region": region or ""})
-    transaction.on_commit(lambda: task.delay(job.pk))
+    enqueue(task, job.pk)
     return job
 
 

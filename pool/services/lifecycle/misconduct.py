@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from criteria.models import ListEntry, ListImport, ListType
+from portal.outbox import enqueue
 from portal.services import audit
 from portal.validators import normalise_uscc
 
@@ -156,7 +157,7 @@ def list_hits_on_import(*, list_type: str) -> dict | None:
     if latest is not None and latest.rows_imported > LIST_INLINE_LIMIT:
         from ...tasks import lifecycle_list_hits
 
-        transaction.on_commit(lambda: lifecycle_list_hits.delay(list_type))
+        enqueue(lifecycle_list_hits, list_type)
         return None
     try:
         return list_hits_record(list_type=list_type)
