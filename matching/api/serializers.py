@@ -20,7 +20,9 @@ class SupplyPatentSerializer(serializers.ModelSerializer):
 
 class DemandSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    match_count = serializers.IntegerField(read_only=True, default=None)
+    match_count = serializers.IntegerField(
+        read_only=True, default=None, allow_null=True,
+        help_text="为该需求推荐的专利数（供方只计本方的专利）；创建或修改需求的响应中为空（匹配在后台进行）")
 
     class Meta:
         model = Demand

@@ -178,7 +178,7 @@ class ReviewQueueViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ReviewItemSerializer(application).data)
 
     @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None, filter_backends=[])  # the whole record, not a filtered page
     def transitions(self, request, pk=None):
         """办理记录：每次状态变更的操作人、时间、原状态、新状态与意见。"""
         application = self.get_object()
@@ -201,7 +201,7 @@ class ReviewQueueViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(CriterionReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=BatchDecisionSerializer, responses=RowOutcomeSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])  # one row per id given
     def batch(self, request):
         """批量办理：逐件检查、逐件办理，逐件返回结果（成功或未办理的原因）。"""
         given = BatchDecisionSerializer(data=request.data)

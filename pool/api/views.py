@@ -62,7 +62,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet):
         raise NotFound("该申报尚无评分结果。")
 
     @extend_schema(responses=RevisionSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None, filter_backends=[])  # the whole list, not a filtered page
     def revisions(self, request, pk=None):
         """已提交的各版本（冻结内容）。"""
         application = self.get_object()
