@@ -7,7 +7,7 @@ from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
     # Tasks queued while the broker was unreachable (portal.outbox), sent once it answers again.
-    "portal.outbox.drain": {"task": "portal.outbox.drain", "schedule": 60.0},
+    "portal.outbox.drain": {"task": "portal.outbox.drain", "schedule": crontab()},  # every minute
     "portal.purge_expired_exports": {
         "task": "portal.tasks.purge_expired_exports",
         "schedule": crontab(hour=3, minute=17),

@@ -14,6 +14,9 @@ class IdField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
+OUT_OF_SCOPE = "编号为 {pk_value} 的对象不存在或不在本辖区内。"
+
+
 def scope_related_fields(serializer, user) -> None:
     """Narrow every writable relation of ``serializer`` (nested ones too) to what ``user`` may see.
 
@@ -31,6 +34,7 @@ def scope_related_fields(serializer, user) -> None:
             queryset = relation.queryset
             if queryset is not None and not relation.read_only and hasattr(queryset, "visible_to"):
                 relation.queryset = queryset.visible_to(user)
+                relation.error_messages["does_not_exist"] = OUT_OF_SCOPE
         elif isinstance(field, serializers.BaseSerializer):
             scope_related_fields(field, user)
 

@@ -19,7 +19,7 @@ def test_enterprise_posts_a_demand_for_itself(client, enterprise_user, django_ca
     assert len(queued) == 1  # incremental matching is queued after commit
     other = OrganisationFactory(region_id="420202")
     response = client.post("/api/matching/demands/", {**NEED, "enterprise": other.pk}, content_type="application/json")
-    assert response.status_code == 400 and "本辖区" in response.json()["enterprise"]
+    assert response.status_code == 400 and "本辖区" in response.json()["enterprise"][0]
 
 
 def test_county_posts_for_an_enterprise_of_its_county_only(client, county_user):
