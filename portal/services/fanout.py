@@ -104,16 +104,15 @@ def fanout_resume(run: FanoutRun) -> FanoutRun:
 
 def _dispatch(chunk_ids: Iterable[int]) -> None:
     from ..celery import app
+    from ..outbox import enqueue
     from ..tasks import fanout_chunk
 
-    def send() -> None:
-        for pk in chunk_ids:
-            fanout_chunk.delay(pk)
-
     if app.conf.task_always_eager:
-        send()  # in-process: the records need not be committed first
+        for pk in chunk_ids:  # in-process: the records need not be committed first
+            fanout_chunk.delay(pk)
     else:
-        transaction.on_commit(send)
+        for pk in chunk_ids:  # through the outbox: a chunk queued while the broker is away is sent later
+            enqueue(fanout_chunk, pk)
 
 
 def worker_name() -> str:

@@ -124,3 +124,24 @@ def test_eager_mode_runs_the_task_after_commit_without_a_row(db, django_capture_
     assert Notification.objects.filter(recipient=enterprise).count() == 1
     assert not OutboxTask.objects.exists()
 
+
+
+def test_every_task_a_service_queues_goes_through_the_outbox():
+    """A ``.delay``/``apply_async`` written straight into a service would answer 500 again with the broker down."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    allowed = {("portal/services/fanout.py", "fanout_chunk.delay(pk)")}  # eager branch: in-process, no broker
+    found = []
+    for app_name in ("portal", "pool", "criteria", "matching", "finance"):
+        for path in (Path(settings.BASE_DIR) / app_name).rglob("*.py"):
+            relative = path.relative_to(settings.BASE_DIR).as_posix()
+            if "/outbox/" in relative or "/migrations/" in relative or relative.endswith("tasks.py"):
+                continue
+            for line in path.read_text().splitlines():
+                if re.search(r"\.delay\(|\.apply_async\(|send_task\(", line) and (
+                        relative, line.strip().split("  #")[0].strip()) not in allowed:
+                    found.append(f"{relative}: {line.strip()}")
+    assert not found, "\n".join(found)

@@ -75,6 +75,8 @@ def simulation_start(*, user, draft: CriteriaDraft, batch: Batch, workers: int =
     if batch.criteria_set.code != draft.base.code:
         raise ValidationError({"batch": f"该批次采用“{batch.criteria_set.name}”，与草案所修订的标准不同。"})
     draft_rules(draft.parameters, draft.weights, code=draft.base.code)
+    from portal.outbox import enqueue
+
     from ...tasks import run_simulation
 
     with transaction.atomic():
@@ -85,7 +87,7 @@ def simulation_start(*, user, draft: CriteriaDraft, batch: Batch, workers: int =
             job=job, started_by=user)
         audit(actor=user, action="simulation.started", target=simulation,
               data={"draft": draft.pk, "batch": batch.pk})
-        transaction.on_commit(lambda: run_simulation.delay(simulation.pk, workers))
+        enqueue(run_simulation, simulation.pk, workers)
     return simulation
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0002_kpi'),
+        ('portal', '0003_fanout'),
     ]
 
     operations = [
