@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from pool.models.what_if import DraftStatus, SimulationStatus, may_draft
 from pool.services.what_if.drafts import fingerprint
+from portal.outbox import enqueue
 from portal.services.audit import audit
 from portal.services.jobs import job_create, job_fail, job_finish, job_progress, job_start
 
@@ -111,7 +112,7 @@ def finance_simulation_start(*, user, draft: FinanceDraft) -> FinanceSimulation:
             draft=draft, base=draft.base, parameters=copy.deepcopy(draft.parameters),
             fingerprint=fingerprint(draft.parameters, {}), job=job, started_by=user)
         audit(actor=user, action="finance_simulation.started", target=simulation, data={"draft": draft.pk})
-        transaction.on_commit(lambda: run_finance_simulation.delay(simulation.pk))
+        enqueue(run_finance_simulation, simulation.pk)
     return simulation
 
 

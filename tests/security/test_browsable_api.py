@@ -49,7 +49,9 @@ def test_a_scoped_id_from_another_region_is_refused_on_write(db):
 def test_production_answers_json_only():
     code = ("import django, os; django.setup(); from django.conf import settings; "
             "print(settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])")
-    env = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "DJANGO_SETTINGS_MODULE": "portal.settings",
+    import secrets
+
+    env = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_SETTINGS_MODULE": "portal.settings",
            "PATH": "/usr/bin:/bin", "PYTHONPATH": str(settings.BASE_DIR)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
                          cwd=settings.BASE_DIR).stdout

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from portal.models import Region
+from portal.outbox import enqueue
 from portal.services.audit import audit
 from portal.services.jobs import job_create, job_fail, job_finish, job_progress, job_start
 
@@ -119,7 +120,7 @@ def lifecycle_simulation_start(*, user, draft: LifecycleDraft) -> LifecycleSimul
             draft=draft, base=draft.base, parameters=copy.deepcopy(draft.parameters),
             fingerprint=fingerprint(draft.parameters, {}), job=job, started_by=user)
         audit(actor=user, action="lifecycle_simulation.started", target=simulation, data={"draft": draft.pk})
-        transaction.on_commit(lambda: run_lifecycle_simulation.delay(simulation.pk))
+        enqueue(run_lifecycle_simulation, simulation.pk)
     return simulation
 
 
