@@ -8,6 +8,7 @@ later by the Celery worker holds the same rows. Rows are read as plain values th
 from __future__ import annotations
 
 from portal.exports import Column, Exporter, iterate
+from portal.privacy import mask_row
 
 from .models import GrowthStage, PublicationDownload, PublicationEntry
 from .policy import MEMBERSHIP_STATUS_LABELS
@@ -63,4 +64,4 @@ class PublicationExporter(Exporter):
                                                 pk__lte=max(ids)).order_by("position").values(*FIELDS))
         for row in iterate(rows):
             if row["pk"] in wanted:
-                yield row
+                yield mask_row(self.user, row)  # contact data masked for banks and bureaus (PIPL)

@@ -23,6 +23,7 @@ ACTIONS = {
     "user.locked": "登录锁定（多次输错密码）",
     "api_token.issued": "签发接口令牌",
     "api_token.revoked": "吊销接口令牌",
+    "personal_data.revealed": "查看完整联系方式",
     "user.deactivated": "停用用户",
     "export.created": "导出文件",
     "kpi.target_set": "设置绩效目标",

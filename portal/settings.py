@@ -207,6 +207,10 @@ AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 
+# Contact data (phone, e-mail, contact person) of others is masked for bureau and bank users; revealing one record
+# with a reason (audited) shows it in full for this long (portal/privacy.py).
+PERSONAL_DATA_REVEAL_MINUTES = 10
+
 # --- Language, time -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -45,6 +45,7 @@ urlpatterns = [
     path("register/", accounts.register, name="register"),
     path("password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("account/", security.account_security, name="account-security"),
+    path("privacy/reveal/", security.personal_data_reveal, name="personal-data-reveal"),
     path("password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from portal.api.base import IdField
+from portal.privacy import PersonalField
 
 from ..models import (
     BankCase,
@@ -107,6 +108,9 @@ class PublicationSerializer(serializers.ModelSerializer):
 
 
 class EntrySerializer(serializers.ModelSerializer):
+    contact_person = PersonalField()
+    contact_phone = PersonalField()
+
     class Meta:
         model = PublicationEntry
         fields = ["id", "publication", "position", "enterprise", "enterprise_name", "uscc", "region", "region_name",

@@ -173,7 +173,7 @@ class PublicationViewSet(ScopedReadOnlyViewSet):
         queryset = EntryFilter(request.GET or None, request=request,
                                queryset=selectors.entries_for(request.user, publication)).qs
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(s.EntrySerializer(page, many=True).data)
+        return self.get_paginated_response(s.EntrySerializer(page, many=True, context=self.get_serializer_context()).data)
 
 
 class CaseViewSet(ScopedReadOnlyViewSet):

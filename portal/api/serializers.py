@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from ..models import Job, Notification, Organisation, Region, User
+from ..privacy import PersonalField
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -11,6 +12,8 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
+    contact_person = PersonalField()
+    contact_phone = PersonalField()
 
     class Meta:
         model = Organisation
@@ -21,6 +24,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class UserSerializer(serializers.ModelSerializer):
     role = serializers.CharField(read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True, default="")
+    full_name = PersonalField()
+    email = PersonalField()
+    phone = PersonalField()
 
     class Meta:
         model = User

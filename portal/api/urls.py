@@ -10,4 +10,5 @@ router.register("users", views.UserViewSet)
 router.register("jobs", views.JobViewSet)
 router.register("notifications", views.NotificationViewSet)
 
-urlpatterns = [path("me/", views.me, name="api-me"), path("kpi/", include(kpi)), *router.urls]
+urlpatterns = [path("me/", views.me, name="api-me"),
+               path("privacy/reveal/", views.personal_data_reveal, name="api-personal-data-reveal"), path("kpi/", include(kpi)), *router.urls]

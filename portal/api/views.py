@@ -5,12 +5,14 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from ..filters import OrganisationFilter, UserFilter
 from ..http import client_ip
 from ..models import Job, Notification, Organisation, Region, User
+from ..privacy import REVEALABLE, reveal, revealable_object
 from ..security.tokens import token_expires_at
 from ..services.accounts import api_token_issue, api_token_revoke
 from .base import ScopedReadOnlyViewSet
@@ -56,7 +58,7 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
 @extend_schema(responses=UserSerializer)
 @api_view(["GET"])
 def me(request):
-    return Response(UserSerializer(request.user).data)
+    return Response(UserSerializer(request.user, context={"request": request}).data)
 
 
 class TokenView(ObtainAuthToken):
@@ -86,3 +88,26 @@ class TokenView(ObtainAuthToken):
     def delete(self, request, *args, **kwargs):
         api_token_revoke(user=request.user, reason="by_user", ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PersonalDataRevealSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(REVEALABLE), label="记录类型")
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, label="记录编号")
+    reason = serializers.CharField(min_length=2, max_length=200, label="查看原因")
+
+
+@extend_schema(request=PersonalDataRevealSerializer, responses=inline_serializer("RevealedContact", {
+    "contact_person": serializers.CharField(required=False), "contact_phone": serializers.CharField(required=False),
+    "full_name": serializers.CharField(required=False), "email": serializers.CharField(required=False),
+    "phone": serializers.CharField(required=False)}))
+@api_view(["POST"])
+def personal_data_reveal(request):
+    """One record's contact data in full, for a stated reason (audited): masked everywhere else for bureau and bank
+    users."""
+    data = PersonalDataRevealSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    obj = revealable_object(request.user, data.validated_data["kind"], data.validated_data["id"])
+    if obj is None:
+        raise NotFound("未找到该记录")
+    return Response(reveal(request=request._request, obj=obj, kind=data.validated_data["kind"],
+                           reason=data.validated_data["reason"]))
