@@ -20,13 +20,34 @@ from ..models import Demand, MatchingPolicy, MatchingRun, SupplyPatent
 from .engine import demand_docs, fitted_engine, patent_docs
 from .store import DEMAND_SIDE, PATENT_SIDE, StoreResult, store_lists
 
+#: Who opens the batch page (its counts and runs scoped to their region).
 RUN_ROLES = frozenset({"city", "province", "admin"})
+#: A full run matches every demand of the province: only the province (and the operator) start one.
+START_ROLES = frozenset({"province", "admin"})
+START_REFUSED = "全量匹配覆盖全省的需求与专利，只能由省级主管部门发起；新需求发布时系统会自动为其匹配。"
 
 
 def can_start_run(user) -> tuple[bool, str]:
-    if user.role in RUN_ROLES:
+    if user.role in START_ROLES:
         return True, ""
-    return False, "只有市级、省级主管部门可以发起全量匹配。"
+    return False, START_REFUSED
+
+
+def runs_visible_to(user):
+    """The runs a bureau sees: the province (and operator) all of them; a city those started by its own staff
+    and the incremental runs of its region's demands — never another region's people or their numbers."""
+    from django.db.models import Q
+
+    from portal.scoping import region_prefix
+
+    runs = MatchingRun.objects.all()
+    if user.role in START_ROLES:
+        return runs
+    prefix = region_prefix(user)
+    if user.role not in RUN_ROLES or not prefix:
+        return runs.none()
+    return runs.filter(Q(started_by__organisation__region__code__startswith=prefix)
+                       | Q(demand__region__code__startswith=prefix))
 
 
 def matching_run_request(*, actor) -> MatchingRun:

@@ -13,6 +13,7 @@ from ..models import Application, Batch
 from ..services import scoring
 from ..services.batches import (
     BATCH_FIELDS,
+    SCORING_REFUSED,
     SCORING_ROLES,
     batch_create,
     batch_score_queue,
@@ -104,7 +105,7 @@ class BatchViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
     def score(self, request, pk=None):
         """重新计算本批次全部已提交申报的评分（后台任务），返回任务编号供查询进度。"""
         if request.user.role not in SCORING_ROLES:
-            raise PermissionDenied("只有市级、省级管理员可以发起批量评分。")
+            raise PermissionDenied(SCORING_REFUSED)
         job = batch_score_queue(batch=self.get_object(), user=request.user, reason="接口发起")
         return Response({"job": job.pk, "status_url": f"/portal/jobs/{job.pk}/?format=json"},
                         status=status.HTTP_202_ACCEPTED)

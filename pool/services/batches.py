@@ -18,7 +18,9 @@ SCORE_JOB_KIND = "pool.score_batch"
 BATCH_FIELDS = ("name", "year", "criteria_set", "opens_on", "closes_on", "province_quota", "replenishment",
                 "description")
 #: Who may start the re-scoring of a whole batch (the bureaus that rank its applications).
-SCORING_ROLES = ("city", "province", "admin")
+#: Scoring a batch re-scores every application of the province: only the province (and the operator) start it.
+SCORING_ROLES = ("province", "admin")
+SCORING_REFUSED = "批量评分覆盖全省的申报，只能由省级主管部门发起；如需重新评分，请联系省级主管部门。"
 
 
 def can_manage_batches(user: User) -> tuple[bool, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from ..models import Application, Batch
 from ..services.batches import (
     BATCH_FIELDS,
     SCORE_JOB_KIND,
+    SCORING_REFUSED,
     SCORING_ROLES,
     batch_city_quota_set,
     batch_create,
@@ -103,7 +104,8 @@ def batch_detail(request, pk):
     batch = get_visible_or_404(selectors.batch_list(user=request.user), request.user, pk=pk)
     watchable = (Job.objects.visible_to(request.user).filter(kind=SCORE_JOB_KIND, params__batch_id=batch.pk)
                  .order_by("-created_at", "-id").first())
-    job = watchable or latest_score_job(batch)
+    # A scoring job counts the whole province's applications: only those who may start one see its totals.
+    job = watchable or (latest_score_job(batch) if request.user.role in SCORING_ROLES else None)
     can_manage = can_manage_batches(request.user)[0]
     quota_form = CityQuotaForm(request.POST or None, batch=batch) if can_manage else None
     if request.method == "POST" and quota_form is not None and quota_form.is_valid():
@@ -127,6 +129,8 @@ def batch_detail(request, pk):
 @require_POST
 def batch_score_view(request, pk):
     if request.user.role not in SCORING_ROLES:
+        if request.user.role == "city":
+            raise PermissionDenied(SCORING_REFUSED)
         raise Http404("页面不存在")
     batch = get_visible_or_404(Batch.objects.select_related("criteria_set"), request.user, pk=pk)
     job = batch_score_queue(batch=batch, user=request.user, reason="手动发起")

@@ -127,7 +127,7 @@ def test_every_matching_page_opens_for_the_roles_it_serves(client):
                    ("matching:patent-create", [], "登记专利"), ("matching:patent-import", [], "批量导入专利"),
                    ("matching:patent-detail", [patent.pk], "匹配的技术需求")],
         city: [("matching:event-list", [], "对接活动"), ("matching:event-create", [], "新建对接活动"),
-               ("matching:event-detail", [event.pk], "受邀单位"), ("matching:runs", [], "开始全量匹配"),
+               ("matching:event-detail", [event.pk], "受邀单位"), ("matching:runs", [], "匹配批处理"),
                ("matching:deal-list", [], "专利转化清单"), ("matching:demand-import", [], "需求企业")],
     }
     for user, urls in pages.items():

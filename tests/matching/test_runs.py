@@ -127,8 +127,9 @@ def test_withdrawn_patent_stops_being_suggested(catalogue, django_capture_on_com
         assert Match.objects.filter(pk=followed.pk, status=MatchStatus.CONTACTED).exists()
 
 
-def test_batch_page_runs_in_celery_with_progress(catalogue, client, city_user, django_capture_on_commit_callbacks):
-    client.force_login(city_user)
+def test_batch_page_runs_in_celery_with_progress(catalogue, client, province_user,
+                                                django_capture_on_commit_callbacks):
+    client.force_login(province_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/matching/runs/")
     run = MatchingRun.objects.get(kind="full")
@@ -140,7 +141,7 @@ def test_batch_page_runs_in_celery_with_progress(catalogue, client, city_user, d
     assert f'data-job-url="/portal/jobs/{job.pk}/' in page and "已完成" in page
 
 
-def test_only_city_and_province_may_start_the_batch(client, enterprise_user, county_user):
+def test_enterprise_and_county_do_not_see_the_batch_page(client, enterprise_user, county_user):
     for user in (enterprise_user, county_user):
         client.force_login(user)
         assert client.post("/matching/runs/").status_code == 404
@@ -157,8 +158,8 @@ def test_a_finished_run_is_not_run_again(catalogue):
 
 
 @pytest.mark.services
-def test_batch_runs_on_a_real_worker(celery_worker, catalogue, city_user):
-    run = runs.matching_run_request(actor=city_user)
+def test_batch_runs_on_a_real_worker(celery_worker, catalogue, province_user):
+    run = runs.matching_run_request(actor=province_user)
     run.refresh_from_db()
     import time
 
