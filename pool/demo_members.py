@@ -280,12 +280,13 @@ def _graduation(plan: Plan, member: Membership, actors) -> None:
     member.status, member.status_changed_on = M.GRADUATED, decided
     if plan.follow_up_on:
         member.status, member.status_changed_on = M.FOLLOW_UP, plan.follow_up_on
-        entry = AuditEntry.objects.create(
+        # Dated when it happened in the demo's story; entries are append-only, so the date is set at creation.
+        AuditEntry.objects.create(
             actor=county, actor_name=county.get_username() if county else "system",
             action="membership.follow_up_started", target_type=Membership._meta.label_lower,
             target_id=str(member.pk), target_repr=str(member), region_id=member.region_id,
-            comment="出库后转入接续培育，重点向专精特新“小巨人”培育。", data={"from": M.GRADUATED, "to": M.FOLLOW_UP})
-        AuditEntry.objects.filter(pk=entry.pk).update(created_at=at(plan.follow_up_on))
+            comment="出库后转入接续培育，重点向专精特新“小巨人”培育。", data={"from": M.GRADUATED, "to": M.FOLLOW_UP},
+            created_at=at(plan.follow_up_on))
     member.save(update_fields=["status", "status_changed_on", "updated_at"])
     if plan.milestone:
         kind, level, certificate_no, obtained_on = plan.milestone

@@ -30,9 +30,15 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_name", "action", "target_repr", "ip_address")
+    """Read only: entries are written by the services alone (the database refuses changes on PostgreSQL)."""
+
+    list_display = ("seq", "created_at", "actor_name", "action", "target_repr", "ip_address")
     list_filter = ("action",)
     search_fields = ("actor_name", "target_repr")
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

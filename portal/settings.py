@@ -43,7 +43,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.admin_site.PortalAdminConfig",  # django.contrib.admin with workflow fields read-only everywhere
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "portal.outbox.middleware.OutboxNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: sees the view's own answer (refusals, files, applications read) and sets the audit's address.
+    "portal.access_audit.AccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -206,6 +208,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
+# MLPS level 3 keeps the audit log at least six months (a system check refuses less); nothing purges younger
+# entries, and the database refuses to delete any (portal migration 0005).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 
 # Contact data (phone, e-mail, contact person) of others is masked for bureau and bank users; revealing one record
 # with a reason (audited) shows it in full for this long (portal/privacy.py).
