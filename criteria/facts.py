@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any
+
+from portal.numbers import bounded_decimal
 
 
 class LegalForm:
@@ -120,18 +122,9 @@ def _date(value: Any) -> date | None:
 
 
 def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool) or value == "":
-        return None
-    text = str(value).replace(",", "").strip()
-    if len(text) > 64:
-        return None  # no figure of an application is that long; nothing past this is parsed
-    try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
-    # 10^20 and beyond is no company's figure; refusing it here keeps int() and every comparison cheap
-    # (1e1000000 would otherwise cost seconds of CPU wherever it is turned into an integer).
-    return number if number.is_finite() and number.adjusted() < 20 else None
+    # Bounded at parsing (``portal.numbers``): 10^20 and beyond is no company's figure, and refusing it here keeps
+    # int() and every comparison cheap (1e1000000 would otherwise cost seconds wherever it became an integer).
+    return bounded_decimal(value, exponent=True)
 
 
 def _int(value: Any) -> int | None:

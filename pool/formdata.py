@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from portal.numbers import refusal
+
 from .schema import SECTIONS, SectionSpec
 
 LIST_SPLIT = re.compile(r"[,，;；、\s]+")
@@ -25,9 +27,12 @@ STORED_CHARS = 10_000
 
 def typed_value(kind: str, raw):
     """The stored form of one posted value: booleans become booleans, lists lists, anything else a string. A NUL
-    character (which PostgreSQL cannot store in text) is dropped, and a value is kept to ``STORED_CHARS``."""
+    character (which PostgreSQL cannot store in text) is dropped, and a value is kept to ``STORED_CHARS``. A number
+    beyond the bounds (``1e1000000``, sixty digits) is never stored: None (``refused_numbers`` tells the field)."""
     text = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw))
     text = text.replace("\x00", "")[:STORED_CHARS]
+    if kind in ("int", "decimal") and refusal(text):
+        return None
     if kind == "bool":
         lowered = text.lower()
         if lowered in TRUE_WORDS:

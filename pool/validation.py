@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from portal.numbers import bounded_decimal, refusal
 from portal.validators import normalise_patent_no, normalise_uscc, validate_patent_no, validate_uscc
 
 from .formdata import is_blank
@@ -68,12 +69,33 @@ def _check_named(check: str, text: str) -> str | None:
 
 def _number(text: str) -> Decimal | None:
     plain = text.replace(",", "").replace("，", "").strip()
-    if not NUMBER_RE.match(plain) or len(plain) > 40:
+    if not NUMBER_RE.match(plain):
         return None  # no exponents, no words: parsed only when it is a plain, bounded number
-    try:
-        return Decimal(plain)
-    except (InvalidOperation, ValueError):
-        return None
+    return bounded_decimal(plain)
+
+
+def _spec_of(sections: tuple[SectionSpec, ...], key: str) -> FieldSpec | None:
+    """The field a posted name (``identity.employees``, ``products.0.sales``, ``rnd.cooperations.1.x``) is."""
+    parts = key.split(".")
+    spec = next((s for s in sections if s.key == parts[0]), None)
+    for part in parts[1:-1]:
+        if spec is None or part.isdigit():
+            continue
+        spec = next((c for c in spec.children if c.key.rsplit(".", 1)[-1] == part), None)
+    return spec.field(parts[-1]) if spec is not None and len(parts) > 1 else None
+
+
+def refused_numbers(post, sections: tuple[SectionSpec, ...] = SECTIONS) -> dict[str, str]:
+    """Field path → message for every posted number that was refused outright (never stored, see
+    ``pool.formdata.typed_value``): exponent notation or too many digits."""
+    errors = {}
+    for key in post.keys():
+        spec = _spec_of(sections, key) if "." in key else None
+        if spec is not None and spec.kind in ("int", "decimal"):
+            message = refusal(post.get(key))
+            if message:
+                errors[key] = message
+    return errors
 
 
 def _number_error(spec: FieldSpec, text: str) -> str | None:

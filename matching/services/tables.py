@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from portal.numbers import refusal
+
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 #: Data rows one import may hold; rows the sheet (or CSV) may hold at all, empty ones included, and columns.
 MAX_IMPORT_ROWS = 10_000
@@ -173,6 +175,9 @@ def parse_money(text: str, *, column: str, row: int, errors: list[RowError]) -> 
     """Yuan as Decimal; empty or 面议 is None; anything else that is not a number is a row error."""
     cleaned = re.sub(r"[,，\s元¥￥]", "", text or "")
     if cleaned in ("", "面议"):
+        return None
+    if refusal(cleaned) or len(cleaned) > 64:  # bounded before parsing (portal.numbers)
+        errors.append(RowError(row, column, f"金额“{text[:30]}”超出范围：应为 0 至 1 万亿元之间的数，请直接填写数字。"))
         return None
     try:
         value = Decimal(cleaned)

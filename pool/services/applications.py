@@ -18,7 +18,7 @@ from portal.validators import normalise_patent_no, normalise_uscc
 from ..formdata import merge_posted
 from ..models import Application, ApplicationRevision, ApplicationStatus, Batch
 from ..schema import empty_data
-from ..validation import field_errors
+from ..validation import field_errors, refused_numbers
 from ..workflow import TransitionError, ensure_transition
 from . import scoring
 from .transitions import record_transition
@@ -113,7 +113,8 @@ def application_autosave(*, application: Application, user: User, post) -> Autos
         fields += scoring.apply_result(application, result, application.batch.criteria_set)
         application.autosaved_at = timezone.now()
         application.save(update_fields=[*fields, "data", "autosaved_at", "updated_at"])
-    return AutosaveResult(application, field_errors(application.data), result, sections)
+    errors = {**field_errors(application.data), **refused_numbers(post)}
+    return AutosaveResult(application, errors, result, sections)
 
 
 def normalised(data: dict) -> dict:

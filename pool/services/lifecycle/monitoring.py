@@ -250,7 +250,10 @@ def report_autosave(*, report: MonitoringReport, user: User, post) -> AutosaveRe
         report.data, sections = merge_posted(report.data or empty_data(), post, sections=SECTIONS)
         report.autosaved_at = timezone.now()
         report.save(update_fields=["data", "autosaved_at", "updated_at"])
-    return AutosaveResult(report, report_errors(report.data), sections, rate_of(report))
+    from ...validation import refused_numbers
+
+    errors = {**report_errors(report.data), **refused_numbers(post, SECTIONS)}
+    return AutosaveResult(report, errors, sections, rate_of(report))
 
 
 def report_patents_import(*, report: MonitoringReport, user: User, content: bytes, mode: str = REPLACE) -> int:
