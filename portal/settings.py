@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "criteria",
     "pool",
@@ -75,8 +77,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.security.tokens.SessionLifetimeMiddleware",
+    "portal.security.otp.SecondFactorMiddleware",
     "portal.outbox.middleware.OutboxNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -211,6 +215,11 @@ AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 # MLPS level 3 keeps the audit log at least six months (a system check refuses less); nothing purges younger
 # entries, and the database refuses to delete any (portal migration 0005).
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+
+# Staff accounts (county, city, province, bank, admin) confirm each login with a TOTP code (portal/security/otp.py);
+# on in production, off in development and tests unless set.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "培育库"
 
 # Contact data (phone, e-mail, contact person) of others is masked for bureau and bank users; revealing one record
 # with a reason (audited) shows it in full for this long (portal/privacy.py).

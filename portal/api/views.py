@@ -13,6 +13,7 @@ from ..filters import OrganisationFilter, UserFilter
 from ..http import client_ip
 from ..models import Job, Notification, Organisation, Region, User
 from ..privacy import REVEALABLE, reveal, revealable_object
+from ..security.otp import check_code, confirmed_device, needs_second_factor
 from ..security.tokens import token_expires_at
 from ..services.accounts import api_token_issue, api_token_revoke
 from .base import ScopedReadOnlyViewSet
@@ -61,14 +62,21 @@ def me(request):
     return Response(UserSerializer(request.user, context={"request": request}).data)
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp_token = serializers.CharField(label="动态码", required=False, write_only=True,
+                                      help_text="工作人员账号在启用两步验证要求时必填：身份验证器中的 6 位动态码")
+
+
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (a new one each time: the previous token stops working);
     the same lockout as the login page applies. ``DELETE`` withdraws the caller's own token."""
 
+    serializer_class = TokenRequestSerializer
+
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else []
 
-    @extend_schema(request=AuthTokenSerializer, responses=inline_serializer("IssuedToken", {
+    @extend_schema(request=TokenRequestSerializer, responses=inline_serializer("IssuedToken", {
         "token": serializers.CharField(), "expires_at": serializers.DateTimeField()}))
     def post(self, request, *args, **kwargs):
         # axes marks the lockout on Django's request, which DRF wraps, so its middleware never sees it here.
@@ -81,7 +89,14 @@ class TokenView(ObtainAuthToken):
             return Response({"detail": detail}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = api_token_issue(user=serializer.validated_data["user"], ip_address=client_ip(request))
+        user = serializer.validated_data["user"]
+        if needs_second_factor(user):
+            # A token must not be a way around the second factor the login page asks of staff.
+            device = confirmed_device(user)
+            if device is None or not check_code(device, str(request.data.get("otp_token", ""))):
+                return Response({"otp_token": ["请填写身份验证器中的动态码（尚未启用两步验证的，请先在网页登录后启用）。"]},
+                                status=status.HTTP_400_BAD_REQUEST)
+        token = api_token_issue(user=user, ip_address=client_ip(request))
         return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
     @extend_schema(request=None, responses={204: None})

@@ -157,3 +157,24 @@ def api_token_revoke(*, user: User, reason: str, ip_address: str | None = None) 
         if deleted:
             audit(actor=user, action="api_token.revoked", target=user, ip_address=ip_address, data={"reason": reason})
     return bool(deleted)
+
+
+def otp_device_enrolled(*, user: User, device, ip_address: str | None = None) -> None:
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit(actor=user, action="user.otp_enrolled", target=user, ip_address=ip_address)
+
+
+def otp_device_reset(*, actor: User, user: User, reason: str = "") -> int:
+    """A person who lost their authenticator: the level above (in its region) removes the device, so the next
+    login enrols a new one. Audited with the reason."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor.role not in UNLOCK_ROLES or actor.pk == user.pk or not User.objects.visible_to(actor).filter(
+            pk=user.pk).exists():
+        raise ValidationError("只有上级主管部门可以为本辖区的账号重置两步验证。")
+    with transaction.atomic():
+        deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+        audit(actor=actor, action="user.otp_reset", target=user, comment=(reason or "").strip()[:500])
+    return deleted

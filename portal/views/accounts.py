@@ -11,12 +11,14 @@ from ..filters import AuditFilter, OrganisationFilter, UserFilter
 from ..forms import EnterpriseRegistrationForm, LoginForm, StaffAccountForm
 from ..models import AuditEntry, Organisation, User
 from ..scoping import get_visible_or_404
+from ..security.otp import confirmed_device
 from ..services.accounts import (
     UNLOCK_ROLES,
     account_locked,
     account_password_reset,
     account_unlock,
     enterprise_register,
+    otp_device_reset,
     staff_account_create,
     user_password_changed,
 )
@@ -129,15 +131,21 @@ def user_detail(request, pk):
     person = get_visible_or_404(User.objects.select_related("organisation__region"), request.user, pk=pk)
     may_unlock = request.user.role in UNLOCK_ROLES and request.user.pk != person.pk
     if request.method == "POST" and may_unlock:
+        resetting = request.POST.get("action") == "otp_reset"
         try:
-            account_unlock(actor=request.user, user=person, reason=request.POST.get("reason", ""))
+            if resetting:
+                otp_device_reset(actor=request.user, user=person, reason=request.POST.get("reason", ""))
+            else:
+                account_unlock(actor=request.user, user=person, reason=request.POST.get("reason", ""))
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
-            messages.success(request, f"已为 {person.username} 解除登录锁定。")
+            done = "重置两步验证" if resetting else "解除登录锁定"
+            messages.success(request, f"已为 {person.username} {done}。")
         return redirect("portal:user-detail", pk=person.pk)
     return render(request, "portal/user_detail.html", {
-        "person": person, "locked": account_locked(person), "may_unlock": may_unlock})
+        "person": person, "locked": account_locked(person), "may_unlock": may_unlock,
+        "has_otp": confirmed_device(person) is not None})
 
 
 class StaffCreateView(RoleRequiredMixin, auth_views.FormView):
