@@ -12,11 +12,13 @@ each, a graduation or removal decision for one in ten), 1,000 suppliers with 200
 ``--pledges`` loans with their pledge registrations over the province's counties. A second run with the same sizes
 reuses them.
 
-Each URL is requested ``--requests`` times in-process through the whole Django stack after one cold request
-(cache cleared; reported on its own as ``cold_ms``: the figures are cached for ``KPI_CACHE_SECONDS``), as the
-province bureau. The quarterly report is built for the whole province (summary sheet + one per city, and the
-PDF) with a cold cache, and again right after the quarter's dashboard was opened (its figures cached). Targets:
-p95 of the dashboard and the API ≤ 300 ms; the report ≤ 10 s.
+The summary (portal.services.kpi.summary) is first built from scratch (timed: the data were loaded past the
+models' signals). Each URL is then requested ``--requests`` times in-process through the whole Django stack as the
+province bureau, each with the cache cleared first (cold: every figure read from the summary), and as many times
+warm. The quarterly report is built for the whole province (summary sheet + one per city; Excel, then Excel and
+PDF) with the cache cleared. Last, one deal is moved across a quarter boundary and back through its model (the
+summary refreshed in the same transaction) and the dashboard read again. Targets: cold p95 of the dashboard and
+the API ≤ 300 ms; the report ≤ 10 s.
 
 The last line is one JSON object of the figures.
 """
@@ -228,24 +230,52 @@ def bureau(role: str, region: str):
     return user
 
 
+def _p95(times: list[float]) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+
+
 def timed(client, url: str, requests: int) -> dict:
+    """``requests`` requests each with the cache cleared first (cold: the figures read from the summary), then as
+    many with the cache warm."""
     from django.core.cache import cache
 
-    cache.clear()
-    started = time.perf_counter()
-    response = client.get(url)
-    cold = (time.perf_counter() - started) * 1000
-    assert response.status_code == 200, (url, response.status_code)
-    times = []
+    cold, warm = [], []
+    for _ in range(requests):
+        cache.clear()
+        started = time.perf_counter()
+        response = client.get(url)
+        cold.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
     for _ in range(requests):
         started = time.perf_counter()
         response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
+        warm.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
-    return {"cold_ms": round(cold, 1), "p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
-            "max_ms": round(times[-1], 1)}
+    return {"cold_p50_ms": round(statistics.median(cold), 1), "cold_p95_ms": round(_p95(cold), 1),
+            "cold_max_ms": round(max(cold), 1), "warm_p95_ms": round(_p95(warm), 1),
+            "load_average": round(os.getloadavg()[0], 2)}
+
+
+def deal_change(client, url: str) -> dict:
+    """A deal moved across a quarter boundary and back through its model (the signals refresh the summary in
+    the same transaction), each time followed by the dashboard, which must show the change."""
+    from django.db import transaction
+
+    from matching.models import Deal
+
+    deal = Deal.objects.filter(signed_on__range=("2026-04-01", "2026-06-29"), match__status="deal").order_by("pk")[0]
+    times, original = [], deal.signed_on
+    for day in (original.replace(day=1, month=7), original):
+        started = time.perf_counter()
+        with transaction.atomic():
+            deal.signed_on = day
+            deal.save()
+        times.append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    assert client.get(url).status_code == 200
+    return {"deal_save_with_refresh_ms": round(max(times), 1),
+            "dashboard_after_change_ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
 def main() -> None:
@@ -279,41 +309,44 @@ def main() -> None:
     from django.test import Client
 
     from portal.models import Region
-    from portal.services.kpi import report_build
+    from portal.services.kpi import report_build, summary_rebuild
+
+    figures: dict = {"deals": have[0], "pledges": have[1], "members": have[2], "requests": args.requests}
+    started = time.perf_counter()
+    summary_rebuild()  # from scratch: the data were loaded past the models' signals
+    figures["summary_build_s"] = round(time.perf_counter() - started, 2)
+    figures["summary_build_load_average"] = round(os.getloadavg()[0], 2)
+    print(f"summary built from scratch in {figures['summary_build_s']:.2f} s "
+          f"(load {figures['summary_build_load_average']})", flush=True)
 
     province = bureau("province", "420000")
     client = Client()
     client.force_login(province)
     period = f"{YEAR}Q{QUARTER}"
-    figures: dict = {"deals": have[0], "pledges": have[1], "members": have[2], "requests": args.requests,
-                     "load_average": round(os.getloadavg()[0], 2)}
-    for name, url in [("province_dashboard", f"/portal/kpi/?region=420000&period={period}"),
+    dashboard = f"/portal/kpi/?region=420000&period={period}"
+    for name, url in [("province_dashboard", dashboard),
                       ("province_api", f"/api/kpi/actuals/?region=420000&period={period}")]:
         result = timed(client, url, args.requests)
         figures[name] = result
-        print(f"{name:20s} cold {result['cold_ms']:8.1f} ms  p50 {result['p50_ms']:7.1f} ms  "
-              f"p95 {result['p95_ms']:7.1f} ms  max {result['max_ms']:7.1f} ms   {url}", flush=True)
+        print(f"{name:20s} cold p50 {result['cold_p50_ms']:7.1f} ms  p95 {result['cold_p95_ms']:7.1f} ms  "
+              f"max {result['cold_max_ms']:7.1f} ms  warm p95 {result['warm_p95_ms']:6.1f} ms  "
+              f"(load {result['load_average']})  {url}", flush=True)
     hubei = Region.objects.get(code="420000")
-    for key, cold, with_pdf in [("province_report_cold_xlsx_s", True, False),
-                                ("province_report_cold_xlsx_pdf_s", True, True),
-                                ("province_report_after_dashboard_xlsx_pdf_s", False, True)]:
-        if cold:
-            cache.clear()
-        else:  # the usual way: the bureau looks at the quarter's dashboard, then downloads the report
-            client.get(f"/portal/kpi/?region=420000&period={period}")
+    for key, with_pdf in [("province_report_cold_xlsx_s", False), ("province_report_cold_xlsx_pdf_s", True)]:
+        cache.clear()
         started = time.perf_counter()
         report_build(region=hubei, year=YEAR, quarter=QUARTER, user=province, with_pdf=with_pdf)
         figures[key] = round(time.perf_counter() - started, 2)
-        print(f"{key:44s} {figures[key]:.2f} s", flush=True)
+        print(f"{key:36s} {figures[key]:.2f} s (load {os.getloadavg()[0]:.2f})", flush=True)
+    figures.update(deal_change(client, dashboard))
+    print(f"deal saved with its summary refresh in {figures['deal_save_with_refresh_ms']} ms; dashboard after it "
+          f"{figures['dashboard_after_change_ms']} ms", flush=True)
+    figures["load_average"] = round(os.getloadavg()[0], 2)
     figures["target_p95_ms"], figures["target_report_s"] = 300, 10
-    figures["dashboard_within_target"] = max(figures["province_dashboard"]["p95_ms"],
-                                             figures["province_api"]["p95_ms"]) <= 300
-    figures["cold_within_target"] = max(figures["province_dashboard"]["cold_ms"],
-                                        figures["province_api"]["cold_ms"]) <= 300
+    figures["cold_p95_within_target"] = max(figures["province_dashboard"]["cold_p95_ms"],
+                                            figures["province_api"]["cold_p95_ms"]) <= 300
     figures["report_cold_within_target"] = figures["province_report_cold_xlsx_pdf_s"] <= 10
-    figures["report_after_dashboard_within_target"] = figures["province_report_after_dashboard_xlsx_pdf_s"] <= 10
     print(json.dumps(figures, ensure_ascii=False))
-
 
 if __name__ == "__main__":
     main()

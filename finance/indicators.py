@@ -19,7 +19,7 @@ def _pledge(code, name, unit, measure, order, aliases):
     return Indicator(code=code, name=name, unit=unit, group=GROUP, records=pledges, date_field="registered_on",
                      region_field="region", measure=measure, period_note="按质押登记日期",
                      region_note="按企业所在县（市、区）", order=order, aliases=aliases, columns=COLUMNS,
-                     select_related=("enterprise", "region", "bank"))
+                     select_related=("enterprise", "region", "bank"), sources=(("finance.PledgeRegistration", ""),))
 
 
 INDICATORS = [

@@ -49,12 +49,26 @@ def has_product_filing() -> Q:
     return Q(match__demand__enterprise_id__in=filed)
 
 
+#: a deal moves with its match (dropped), its demand (the SME, its region) and its patent (region, holder type)
+DEAL_SOURCES = (("matching.Deal", ""), ("matching.Match", "match"), ("matching.Demand", "match__demand"),
+                ("matching.SupplyPatent", "match__patent"))
+
+
+def filing_changed(attachment) -> Q | None:
+    """A product filing added or withdrawn changes whether its enterprise's deals count as filed."""
+    from pool.models import AttachmentKind
+
+    if attachment.kind != AttachmentKind.PRODUCT_FILING:
+        return None
+    return Q(match__demand__enterprise_id=attachment.application.enterprise_id)
+
+
 def _deal(code, name, unit, measure, *, region="match__demand__region", region_note=TO_SME, order, aliases=(),
-          denominator=None, group="专利转化"):
+          denominator=None, group="专利转化", sources=DEAL_SOURCES):
     return Indicator(code=code, name=name, unit=unit, group=group, records=deals, date_field="signed_on",
                      region_field=region, measure=measure, denominator=denominator, period_note=BY_SIGNING,
                      region_note=region_note, order=order, aliases=aliases, columns=DEAL_COLUMNS,
-                     select_related=DEAL_RELATED, filterset="matching.filters.DealFilter")
+                     select_related=DEAL_RELATED, filterset="matching.filters.DealFilter", sources=sources)
 
 
 INDICATORS = [
@@ -79,5 +93,5 @@ INDICATORS = [
     _deal("sme_filing_rate", "惠及企业专利产品备案率", "%",
           Measure("distinct", "match__demand__enterprise", where=has_product_filing), order=40,
           denominator=Measure("distinct", "match__demand__enterprise"),
-          aliases=("中小微企业专利产品备案",)),
+          aliases=("中小微企业专利产品备案",), sources=(*DEAL_SOURCES, ("pool.Attachment", filing_changed))),
 ]

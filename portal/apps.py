@@ -9,5 +9,7 @@ class PortalConfig(AppConfig):
         from . import exports, signals  # noqa: F401  (registers the export task; login/logout audit)
         from .filters import bound_number_filters
         from .outbox import tasks as outbox_tasks  # noqa: F401  (registers the outbox's beat task)
+        from .services.kpi import hooks
 
         bound_number_filters()
+        hooks.connect()  # the KPI summary follows its source records

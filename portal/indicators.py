@@ -86,6 +86,10 @@ class Indicator:
     order_field: str = ""
     #: dotted path of the FilterSet the app's own list of these records uses, offered on the record list too
     filterset: str = ""
+    #: the models whose changes move this figure, for the summary to follow them at once: ``(app_label.Model,
+    #: how)``, ``how`` the lookup from a record to that model ("" for the record itself) or a function of the
+    #: changed object returning a Q over the records (None when the change cannot matter)
+    sources: tuple[tuple[str, str | Callable], ...] = ()
 
     @property
     def is_ratio(self) -> bool:

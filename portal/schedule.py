@@ -12,6 +12,11 @@ BEAT_SCHEDULE = {
         "task": "portal.tasks.purge_expired_exports",
         "schedule": crontab(hour=3, minute=17),
     },
+    # The KPI summary rebuilt from the records each night (catches writes that bypassed the models' signals).
+    "portal.rebuild_kpi_summary": {
+        "task": "portal.tasks.rebuild_kpi_summary",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # The quarterly KPI reports, on the 5th after each quarter ends (late deals and pledges have been entered).
     "portal.prepare_kpi_reports": {
         "task": "portal.tasks.prepare_kpi_reports",

@@ -283,6 +283,15 @@ CELERY_BEAT_SCHEDULE: dict = {}
 for _app in [a for a in INSTALLED_APPS if (BASE_DIR / a / "schedule.py").exists()]:
     CELERY_BEAT_SCHEDULE.update(import_module(f"{_app}.schedule").BEAT_SCHEDULE)
 
+# --- Cache ----------------------------------------------------------------------------------------------
+# One cache shared by every web and worker process (the KPI figures are kept under the summary's version, which each
+# refresh bumps): Redis at CACHE_URL or REDIS_URL, else the Celery broker's when it is Redis; local memory without.
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "peiyuku"}
+    if _CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
+
 # --- REST API -------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an API client without a session is told 401 with ``WWW-Authenticate: Token``, not 403.

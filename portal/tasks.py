@@ -29,6 +29,14 @@ def purge_expired_exports() -> int:
     return purge_expired_exports_service()
 
 
+@shared_task(name="portal.tasks.rebuild_kpi_summary", ignore_result=True)
+def rebuild_kpi_summary() -> float:
+    """Nightly: the KPI summary built again from the records (idempotent)."""
+    from .services.kpi import summary_rebuild
+
+    return float(summary_rebuild().seconds)
+
+
 @shared_task(name="portal.tasks.prepare_kpi_reports", ignore_result=True)
 def prepare_kpi_reports() -> int:
     """After a quarter ends: every region's quarterly KPI report, stored, and its bureau told."""

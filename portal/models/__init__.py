@@ -1,7 +1,7 @@
 from .audit import AuditEntry
 from .fanout import FanoutChunk, FanoutRun
 from .jobs import Job
-from .kpi import KpiReport, KpiTarget, TargetSource
+from .kpi import KpiEntityYear, KpiMaskCount, KpiMonthly, KpiReport, KpiSummaryBuild, KpiTarget, TargetSource
 from .notifications import Notification
 from .organisations import Organisation, OrganisationKind
 from .outbox import OutboxStatus, OutboxTask
@@ -13,7 +13,11 @@ __all__ = [
     "FanoutChunk",
     "FanoutRun",
     "Job",
+    "KpiEntityYear",
+    "KpiMaskCount",
+    "KpiMonthly",
     "KpiReport",
+    "KpiSummaryBuild",
     "KpiTarget",
     "Notification",
     "Organisation",

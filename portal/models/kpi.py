@@ -90,3 +90,84 @@ class KpiReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.year} 年第 {self.quarter} 季度绩效报告"
+
+
+# --- the monthly summary the dashboard, the API and the report read -------------------------------------------
+# Each indicator's figure is one or two *series* (its numerator, and a ratio's denominator). A series is filled from
+# the records by one INSERT … SELECT … GROUP BY (portal.services.kpi.summary) and kept current by the source models'
+# signals; the summary is only ever a sum over the records, so a figure read from it equals the live aggregate.
+
+
+class KpiMonthly(models.Model):
+    """A summed or counted series per region scope and month (``ym`` = year × 100 + month): a province, city or
+    county prefix of the records' region codes (a county's rows are its records'; a city's and the province's are
+    the sums of those below them), so any region subtree's figure is a few rows."""
+
+    series = models.CharField("序列", max_length=50)
+    scope = models.CharField("地区前缀", max_length=12)
+    ym = models.PositiveIntegerField("年月")
+    value = models.DecimalField("数值", max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = "绩效指标月度汇总"
+        verbose_name_plural = "绩效指标月度汇总"
+        constraints = [models.UniqueConstraint(fields=["series", "scope", "ym"], name="kpi_monthly_key")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.scope} {self.ym}：{self.value}"
+
+
+class KpiEntityYear(models.Model):
+    """A distinct-count series (e.g. SMEs benefited) per counted entity, region and year: ``months`` is the bit set
+    of the months it counted in (bit 0 = January). Kept so that a change to one entity can be applied to the
+    mask counts below without reading every other entity again."""
+
+    series = models.CharField("序列", max_length=50)
+    entity = models.BigIntegerField("对象")
+    region = models.CharField("行政区划代码", max_length=12)
+    year = models.PositiveSmallIntegerField("年度")
+    months = models.PositiveIntegerField("月份位图")
+
+    class Meta:
+        verbose_name = "绩效指标去重对象"
+        verbose_name_plural = "绩效指标去重对象"
+        constraints = [models.UniqueConstraint(fields=["series", "entity", "region", "year"],
+                                               name="kpi_entity_key")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.entity} {self.region} {self.year}"
+
+
+class KpiMaskCount(models.Model):
+    """How many distinct entities of a series counted, within a region scope (a province, city or county prefix)
+    and year, in exactly the months ``months``. The distinct count of any month range of the year is then the sum
+    of ``count`` over the masks that meet the range — exact, because an entity has one mask per scope and year."""
+
+    series = models.CharField("序列", max_length=50)
+    scope = models.CharField("地区前缀", max_length=12)
+    year = models.PositiveSmallIntegerField("年度")
+    months = models.PositiveIntegerField("月份位图")
+    count = models.PositiveIntegerField("对象数")
+
+    class Meta:
+        verbose_name = "绩效指标去重计数"
+        verbose_name_plural = "绩效指标去重计数"
+        constraints = [models.UniqueConstraint(fields=["series", "scope", "year", "months"], name="kpi_mask_key")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.scope} {self.year}：{self.count}"
+
+
+class KpiSummaryBuild(models.Model):
+    """One full build of the summary (nightly, or the first read after installation)."""
+
+    built_at = models.DateTimeField("生成时间", auto_now_add=True)
+    seconds = models.DecimalField("耗时（秒）", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "绩效指标汇总生成记录"
+        verbose_name_plural = "绩效指标汇总生成记录"
+        ordering = ["-built_at"]
+
+    def __str__(self) -> str:
+        return f"绩效指标汇总（{self.built_at:%Y-%m-%d %H:%M}）"

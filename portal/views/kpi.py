@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -76,7 +75,6 @@ def dashboard(request):
         "quarter": period.number if period.kind == "quarter" else (period.last_month - 1) // 3 + 1,
         "can_set_targets": request.user.role in service.TARGET_ROLES,
         "has_targets": any(r.target for r in rows),
-        "cache_minutes": -(-getattr(settings, "KPI_CACHE_SECONDS", 300) // 60),
         "quarter_rows": _quarter_rows(rows[focus_index]),
     })
 

@@ -19,6 +19,7 @@ from .reports import (
     report_lines,
     reports_prepare,
 )
+from .summary import summary_ensure, summary_rebuild, summary_values, summary_values_by_subregion
 from .targets import (
     CHILD_LEVEL,
     TARGET_ROLES,
@@ -37,6 +38,7 @@ __all__ = [
     "QuarterlyReportExporter", "Row", "can_set_target", "child_regions", "current_targets", "kpi_breakdown",
     "kpi_records", "kpi_region", "kpi_rows", "record_cells", "match_indicator", "month_end", "parse_target_cell", "parse_target_workbook",
     "parse_year", "period_choices", "previous_quarter", "report_build", "report_context", "report_exporter",
-    "report_lines", "reports_prepare", "split_check", "target_history", "target_import", "target_regions",
+    "report_lines", "reports_prepare", "split_check", "summary_ensure", "summary_rebuild", "summary_values", "summary_values_by_subregion",
+    "target_history", "target_import", "target_regions",
     "target_set", "target_text",
 ]

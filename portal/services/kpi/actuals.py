@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.cache import cache
 
 from ...indicators import (
@@ -22,6 +21,14 @@ from ...indicators import (
 from ...models import KpiTarget, Region
 from ...models.regions import SCOPE_DIGITS
 from .periods import Period
+from .summary import (
+    cache_seconds,
+    summary_ensure,
+    summary_readable,
+    summary_values,
+    summary_values_by_subregion,
+    summary_version,
+)
 from .targets import child_regions, current_targets
 
 
@@ -102,18 +109,34 @@ def _ranges(period: Period, *, quarters: bool) -> list[tuple[date, date]]:
 
 
 def _cached(kind: str, key: tuple, compute):
-    """Figures are SQL aggregates over the records, kept for ``KPI_CACHE_SECONDS`` (0: always computed), so a
-    dashboard that many open does not aggregate the same records again for each of them. Targets are never
-    cached."""
-    seconds = getattr(settings, "KPI_CACHE_SECONDS", 300)
+    """Figures are kept in the shared cache for ``KPI_CACHE_SECONDS`` (0: always computed) under the summary's
+    version, which every refresh of the summary bumps: a cached figure is never older than the records. Targets
+    are never cached."""
+    seconds = cache_seconds()
     if not seconds:
         return compute()
-    name = "kpi:" + kind + ":" + hashlib.sha1(repr(key).encode()).hexdigest()
+    name = f"kpi:{kind}:{summary_version()}:" + hashlib.sha1(repr(key).encode()).hexdigest()
     hit = cache.get(name)
     if hit is None:
         hit = compute()
         cache.set(name, hit, seconds)
     return hit
+
+
+def figures_for(indicators, prefix: str, ranges) -> dict:
+    """Every indicator's figure per range in the region subtree: from the summary (whole months of a year, in a
+    province, city or county), else from the records."""
+    if not summary_readable(prefix, ranges):
+        return values_many(indicators, prefix, ranges)
+    summary_ensure()
+    return summary_values(indicators, prefix, ranges)
+
+
+def figures_by_subregion(indicators, prefix: str, digits: int, ranges, subs: list[str]) -> dict:
+    if not summary_readable(prefix, ranges, digits):
+        return values_by_subregion_many(indicators, prefix, digits, ranges)
+    summary_ensure()
+    return summary_values_by_subregion(indicators, prefix, digits, ranges, subs)
 
 
 def kpi_rows(*, region: Region, period: Period, indicators: list[Indicator] | None = None) -> list[Row]:
@@ -123,7 +146,7 @@ def kpi_rows(*, region: Region, period: Period, indicators: list[Indicator] | No
     ranges = _ranges(period, quarters=True)
     codes = tuple(i.code for i in indicators)
     figures = _cached("rows", (region.scope_prefix, codes, ranges),
-                      lambda: values_many(indicators, region.scope_prefix, ranges))
+                      lambda: figures_for(indicators, region.scope_prefix, ranges))
     targets = current_targets(regions=[region], year=period.year)
     rows = []
     for indicator in indicators:
@@ -144,7 +167,8 @@ def kpi_breakdown(*, region: Region, period: Period, indicators: list[Indicator]
     ranges = _ranges(period, quarters=False)
     codes = tuple(i.code for i in indicators)
     by_sub = _cached("breakdown", (region.scope_prefix, digits, codes, ranges),
-                     lambda: values_by_subregion_many(indicators, region.scope_prefix, digits, ranges))
+                     lambda: figures_by_subregion(indicators, region.scope_prefix, digits, ranges,
+                                                  [child.scope_prefix for child in children]))
     targets = current_targets(regions=children, year=period.year)
     result: dict[str, list[Row]] = {child.code: [] for child in children}
     for indicator in indicators:

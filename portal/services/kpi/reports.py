@@ -107,7 +107,7 @@ def report_build(*, region: Region, year: int, quarter: int, user: User | None =
         target = Path(folder) / "report.xlsx"
         exporter.write(target)
         xlsx = target.read_bytes()
-    pdf = render_pdf("portal/kpi/report_pdf.html", content) if with_pdf else None
+    pdf = render_pdf("portal/kpi/pdf/report.html", content) if with_pdf else None
     with transaction.atomic():
         report = KpiReport.objects.select_for_update().filter(region=region, year=year, quarter=quarter).first()
         if report is None:
