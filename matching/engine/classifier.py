@@ -41,7 +41,23 @@ class IpcPrior:
     def predict(self, cols: np.ndarray, weights: np.ndarray, top: int, ratio: float) -> dict[str, float]:
         """The ``top`` best main groups scoring at least ``ratio`` × the best, each with its score relative to the
         best (1.0 for the best); a subclass takes the best score of its groups."""
-        s = self.scores(cols, weights)
+        return self._top(self.scores(cols, weights), top, ratio)
+
+    def predict_many(self, queries: list[tuple[np.ndarray, np.ndarray]], top: int, ratio: float) -> list[dict]:
+        """``predict`` for many queries with one sparse product (the same figures, row by row)."""
+        if not queries or top <= 0 or not len(self.group_cols):
+            return [{} for _ in queries]
+        lengths = [len(c) for c, _ in queries]
+        indptr = np.zeros(len(queries) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        cols = np.concatenate([c for c, _ in queries]).astype(np.int64)
+        data = np.concatenate([(w / (np.linalg.norm(w) or 1.0)).astype(np.float32) if len(w) else
+                               np.zeros(0, dtype=np.float32) for _, w in queries])
+        q = sparse.csr_matrix((data, cols, indptr), shape=(len(queries), self.by_term.shape[0]))
+        scores = (q @ self.by_term).toarray()
+        return [self._top(row, top, ratio) if n else {} for row, n in zip(scores, lengths, strict=True)]
+
+    def _top(self, s: np.ndarray, top: int, ratio: float) -> dict[str, float]:
         if not len(s) or top <= 0 or s.max() <= 0:
             return {}
         best = np.argsort(-s, kind="stable")[:top]

@@ -49,9 +49,9 @@ class EngineConfig:
     prf_terms: int
     prf_weight: float
     # batch
-    probe_terms: int  # strongest query columns used to find candidates
-    probe_postings: int  # strongest patents kept per term for finding candidates
-    candidates: int  # candidates per demand that get the exact full score
+    probe_terms: int  # pruned search only: strongest query columns used to find candidates
+    probe_postings: int  # 0 = exact search (every posting); n = pruned search, n strongest patents per term
+    candidates: int  # best patents by the text, bridged-word and IPC parts that get every part of the score
     chunk_size: int
     workers: int  # processes for a large batch; 0 = one per core
     open_licence_small_fee: float  # an open-licence fee up to this fits any budget

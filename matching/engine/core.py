@@ -29,7 +29,7 @@ def _forked_chunk(task: tuple[int, int, int]) -> list[list[tuple]]:
     """A chunk in a worker, returned as plain tuples: they cross the pipe several times faster than objects."""
     engine, demands = _FORKED
     start, stop, k = task
-    rows = engine._match_chunk([engine.build_query(d) for d in demands[start:stop]], k)
+    rows = engine._match_chunk(engine.build_queries(demands[start:stop]), k)
     return [[(m.demand_id, m.patent_id, m.score, m.rank, m.explanation.matched_terms, m.explanation.expanded_terms,
               m.explanation.shared_ipc, tuple(m.explanation.components.items()), m.explanation.notes, m.explanation.caveats,
               m.explanation.predicted_ipc) for m in row]
@@ -70,8 +70,8 @@ class MatchingEngine:
         self.chains: dict[str, int] = {}
         self.arrays = features.PatentArrays.build(patents, self.chains)
         self.related = features.related_matrix(self.chains, self.expander.related_chains)
-        self.by_probe = candidate_matrix(self.text, self.ipc, self.config.probe_postings)
         cfg = self.config
+        self.by_probe = candidate_matrix(self.text, self.ipc, cfg.probe_postings)
         self.prior = IpcPrior(self.text.weights, self.ipc.matrix, self.ipc.key_names)
         # words that may join a query as feedback or co-occurrence: two characters or more, no figures (13k, 93mg)
         self.readable = np.array([len(t) > 1 and not any(c.isdigit() for c in t) for t in self.text.terms],
@@ -92,14 +92,24 @@ class MatchingEngine:
     # ------------------------------------------------------------------ queries
     def build_query(self, demand: DemandDoc) -> Query:
         """The demand's weighted columns; cached per demand value (a changed demand is a new key)."""
-        query = self._queries.get(demand)
-        if query is None:
-            if len(self._queries) >= QUERY_CACHE:
-                self._queries.clear()
-            query = self._queries[demand] = self._build_query(demand)
-        return query
+        return self.build_queries([demand])[0]
 
-    def _build_query(self, demand: DemandDoc) -> Query:
+    def build_queries(self, demands: Sequence[DemandDoc]) -> list[Query]:
+        """``build_query`` of each demand; the IPC prior of the new ones is predicted in one product."""
+        new = list(dict.fromkeys(d for d in demands if d not in self._queries))
+        if new:
+            if len(self._queries) + len(new) > QUERY_CACHE:
+                self._queries.clear()
+            terms = [self._query_terms(d) for d in new]
+            cfg, idf = self.config, self._idf_list
+            weighted = [(np.fromiter(t, dtype=np.int64, count=len(t)),
+                         np.array([w * idf[c] for c, w in t.items()], dtype=np.float64)) for t in terms]
+            predicted = self.prior.predict_many(weighted, cfg.prior_groups, cfg.prior_ratio)
+            for d, t, p in zip(new, terms, predicted, strict=True):
+                self._queries[d] = self._build_query(d, t, p)
+        return [self._queries[d] for d in demands]
+
+    def _query_terms(self, demand: DemandDoc) -> dict[int, float]:
         cfg, vocab = self.config, self.text.vocab
         tf: dict[int, float] = {}
         for boost, text in ((cfg.title_boost, demand.title), (1, demand.description)):
@@ -107,11 +117,10 @@ class MatchingEngine:
                 col = vocab.get(token)
                 if col is not None:
                     tf[col] = tf.get(col, 0.0) + boost
-        terms = {col: cfg.w_text * (1.0 + math.log(n)) for col, n in tf.items()}
-        idf = self._idf_list
-        cols = np.fromiter(terms, dtype=np.int64, count=len(terms))
-        strength = np.array([w * idf[c] for c, w in terms.items()], dtype=np.float64)
-        predicted = self.prior.predict(cols, strength, cfg.prior_groups, cfg.prior_ratio) if cfg.prior_groups else {}
+        return {col: cfg.w_text * (1.0 + math.log(n)) for col, n in tf.items()}
+
+    def _build_query(self, demand: DemandDoc, terms: dict[int, float], predicted: dict[str, float]) -> Query:
+        cfg, vocab = self.config, self.text.vocab
         info = self.expander.expand(demand.ipc_hint or "", predicted, ipc_title_weight=cfg.ipc_title_weight,
                                     prior_ipc_weight=cfg.prior_ipc_weight)
         self._add_cooccurring(info, terms)
@@ -158,12 +167,23 @@ class MatchingEngine:
         for b, v in best:
             info.add_term(names[b], cfg.pmi_weight * v / peak, names[source[b][1]], "cooccurrence")
 
+    @property
+    def exact(self) -> bool:
+        """Candidates by the exact linear part of the score (``probe_postings`` 0), not by pruned postings."""
+        return self.config.probe_postings <= 0
+
     def _probe(self, weighted: list[tuple[int, float]], ipc_items: list[tuple[int, float]]) -> list:
-        """The strongest words of the query (weight × idf) and its IPC main groups find the candidates; every
-        part then scores them. Subclasses do not search: one holds a large share of the catalogue."""
+        """The columns that find the candidates: the patents that then get every part of the score.
+
+        Exact search (``probe_postings`` 0): every word and IPC key with its weight in the score, so the search
+        score is the text, expansion and IPC parts exactly and the candidates are the best patents by them.
+        Pruned search: the strongest words (weight × idf) and the IPC main groups over postings cut to the
+        strongest ``probe_postings`` patents per word."""
+        offset = len(self.text.terms)
+        if self.exact:
+            return sorted(weighted) + [(c + offset, w) for c, w in ipc_items]
         idf = self._idf_list
         strongest = sorted(weighted, key=lambda cw: (-cw[1] * idf[cw[0]], cw[0]))[: self.config.probe_terms]
-        offset = len(self.text.terms)
         return strongest + [(c + offset, w) for c, w in ipc_items if self.ipc.key_names[c][4:]]
 
     # ------------------------------------------------------------------ matching
@@ -205,7 +225,7 @@ class MatchingEngine:
 
     def _local_chunk(self, demands: list[DemandDoc], task: tuple[int, int, int]) -> list[list[Match]]:
         start, stop, k = task
-        return self._match_chunk([self.build_query(d) for d in demands[start:stop]], k)
+        return self._match_chunk(self.build_queries(demands[start:stop]), k)
 
     def _workers(self, n_tasks: int) -> int:
         wanted = self.config.workers or os.cpu_count() or 1
@@ -221,10 +241,12 @@ class MatchingEngine:
     def _scorer(self, queries: Sequence[Query]) -> ChunkScorer:
         return ChunkScorer(queries, len(self.text.terms), len(self.ipc.keys), self.chains, self.related, self.config)
 
-    def _first_pass(self, queries: Sequence[Query]) -> tuple[ChunkScorer, np.ndarray, PatentSide, dict]:
-        """Candidates of every query with all score parts, feedback included."""
+    def _first_pass(self, queries: Sequence[Query], candidates: list[np.ndarray] | None = None
+                    ) -> tuple[ChunkScorer, np.ndarray, PatentSide, dict]:
+        """Candidates of every query (found by the search, or given) with all score parts, feedback included."""
         scorer = self._scorer(queries)
-        candidates = scorer.candidates(self.by_probe, self.config.candidates)
+        if candidates is None:
+            candidates = scorer.candidates(self.by_probe, self.config.candidates)
         qidx = np.repeat(np.arange(len(queries)), [len(c) for c in candidates])
         rows = np.concatenate(candidates) if candidates else np.zeros(0, dtype=np.int64)
         side = index_side(self.text.weights, self.ipc.matrix, self.arrays, rows)
@@ -237,8 +259,16 @@ class MatchingEngine:
             self._feedback.update((q.demand, row) for q, row in zip(queries, scorer.feedback_rows, strict=True))
         return scorer, qidx, side, parts
 
-    def _match_chunk(self, queries: Sequence[Query], k: int) -> list[list[Match]]:
-        scorer, qidx, side, parts = self._first_pass(queries)
+    def match_candidates(self, demands: Sequence[DemandDoc], candidates: list[np.ndarray], k: int = 20
+                         ) -> list[list[Match]]:
+        """The top ``k`` of each demand among the index rows given (sorted) instead of those the search finds:
+        for checking the search against another way of finding the same candidates."""
+        self._require_fit()
+        return self._match_chunk(self.build_queries(list(demands)), k, candidates)
+
+    def _match_chunk(self, queries: Sequence[Query], k: int, candidates: list[np.ndarray] | None = None
+                     ) -> list[list[Match]]:
+        scorer, qidx, side, parts = self._first_pass(queries, candidates)
         total = sum(parts.values())
         order = np.lexsort((side.rows, -total, qidx))
         rank = np.arange(len(order)) - np.searchsorted(qidx[order], qidx[order])
@@ -264,7 +294,7 @@ class MatchingEngine:
         out: list[Match] = []
         step = max(1, self.config.chunk_size)
         for start in range(0, len(demands), step):
-            out.extend(self._patent_chunk(patent, [self.build_query(d) for d in demands[start : start + step]]))
+            out.extend(self._patent_chunk(patent, self.build_queries(demands[start : start + step])))
         out.sort(key=lambda m: (-m.score, str(m.demand_id)))
         return [Match(m.demand_id, m.patent_id, m.score, r, m.explanation) for r, m in enumerate(out[:k], 1)]
 

@@ -225,3 +225,31 @@ def test_the_sentence_for_lists_names_the_caveat_apart():
                                      "caveats": ["报价高于预算"]})
     assert sentence == "共同用语：毛刺；同属“汽车零部件”产业链（需注意：报价高于预算）"
     assert [label for label, _v, _w in component_rows({"feedback": 0.2})] == ["与最相关专利共有的技术词"]
+
+
+def test_the_exact_search_finds_the_candidates_a_dense_search_over_every_patent_finds(dev_engine, dev_demands,
+                                                                                     dev_batch):
+    """The batch's candidate search is exact: the best ``candidates`` patents by the text, bridged-word and IPC
+    parts, as a dense computation over the whole catalogue finds them (what bench/match.py checks at scale)."""
+    import numpy as np
+
+    assert dev_engine.exact
+    search = dev_engine.by_probe.T.tocsr()
+    chosen = []
+    for demand in dev_demands[:10]:
+        query = dev_engine.build_query(demand)
+        vector = np.zeros(search.shape[1])
+        vector[query.probe_cols] = query.probe_w
+        scores = search @ vector
+        hit = np.flatnonzero(scores > 0)
+        hit = hit[np.lexsort((hit, -scores[hit]))[: dev_engine.config.candidates]]
+        chosen.append(np.sort(hit))
+    again = dev_engine.match_candidates(dev_demands[:10], chosen, k=20)
+    # float32 products against a float64 sum may order a tie at the 150th candidate differently; the top 20 agree
+    assert [[m.patent_id for m in row] for row in again] == [[m.patent_id for m in row[:20]] for row in dev_batch[:10]]
+
+
+def test_a_pruned_search_is_still_available_for_comparison(dev_patents, dev_demands):
+    pruned = MatchingEngine(EngineConfig.load().replace(probe_postings=5, probe_terms=3)).fit(dev_patents)
+    assert not pruned.exact
+    assert all(len(row) <= 20 for row in pruned.match(dev_demands[:3]))
