@@ -10,8 +10,8 @@ PostgreSQL database, sharing the export volume (stored index, chunk files) with 
 
 * scoring a batch of generated applications (``pool.loadgen``) from nothing: ``batch_score_fanout``, chunks of
   ``--score-chunk`` applications, until the run has finished;
-* a full matching run over generated demands and patents (sentences of the labelled development set recombined,
-  ``bench/match.py``'s generator; tokens stored as at import): the index is built once before the timing (its
+* a full matching run over generated demands and patents (``bench/match_corpus.py``'s realistic catalogue:
+  Zipfian vocabulary, development-set lengths and IPC spread; tokens stored as at import): the index is built once before the timing (its
   build time is printed: a new catalogue version pays it once), then the demand chunks on the workers (``chunks``)
   and the merge and store of the lists after them (``finish``, in one process whatever the workers).
 
@@ -70,10 +70,10 @@ def matching_data(demands: int, patents: int, fresh: bool) -> None:
     """At least ``demands`` demands and ``patents`` patents of the bench's own organisation."""
     from decimal import Decimal
 
-    from match import OFFERS, Generator
+    from match_corpus import OFFERS, RealisticCorpus
 
     from matching.choices import CooperationMode, HolderType, LegalStatus, OfferType, PatentType
-    from matching.engine import MatchingEngine
+    from matching.engine.index import TITLE_END
     from matching.models import Demand, SupplyPatent
     from matching.services.engine import tokens_version
     from portal.models import Organisation
@@ -90,7 +90,7 @@ def matching_data(demands: int, patents: int, fresh: bool) -> None:
     if have_p >= patents and have_d >= demands:
         return
     started = time.perf_counter()
-    generator = Generator(MatchingEngine(), seed=have_p + have_d + 5)
+    generator = RealisticCorpus(patents, seed=have_p + have_d + 11)
     offer = {label: value for value, label in OfferType.choices}
     mode = {label: value for value, label in CooperationMode.choices}
     version = tokens_version()
@@ -99,7 +99,7 @@ def matching_data(demands: int, patents: int, fresh: bool) -> None:
         docs = generator.patents(min(20_000, patents - start))
         SupplyPatent.objects.bulk_create([SupplyPatent(
             application_no=f"S{start + i:011d}", external_id=f"{MARK}{start + i}", patent_type=PatentType.INVENTION,
-            title=doc.title[:300], abstract="", ipc_main=doc.ipc_codes[0] if doc.ipc_codes else "",
+            title=" ".join(doc.tokens[:doc.tokens.index(TITLE_END)])[:300] or "测评专利", abstract="", ipc_main=doc.ipc_codes[0] if doc.ipc_codes else "",
             ipc_other=";".join(doc.ipc_codes[1:])[:200], holder_name=organisation.name,
             holder_type=HolderType.UNIVERSITY, supplier=organisation, region_id=doc.region_code,
             legal_status=LegalStatus.VALID, offer_type=offer[doc.offer_type], price=doc.price,
