@@ -129,6 +129,8 @@ def error_items(errors: dict, sections: list[dict]) -> list[dict]:
         field = spec.field(rest[0]) if rest else None
         if field is not None:
             where.append(field.label)
-        items.append({"tab": tab_of[prefix], "where": " · ".join(where), "message": message,
+        # The input's id (as the form renders it) when the error is one field's, so the summary links to it.
+        anchor = "f-" + path.replace(".", "-") if field is not None else ""
+        items.append({"tab": tab_of[prefix], "where": " · ".join(where), "message": message, "anchor": anchor,
                       "order": (order[prefix], path)})
     return sorted(items, key=lambda item: item["order"])

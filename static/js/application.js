@@ -173,7 +173,9 @@
       showCounts(body.error_counts);
       document.getElementById("precheck-panel").innerHTML = body.precheck_html;
       var when = new Date(body.saved_at);
-      stamp("草稿已自动保存 " + when.toLocaleTimeString("zh-CN", { hour12: false }));
+      var verdict = document.getElementById("precheck-verdict");
+      stamp("草稿已自动保存 " + when.toLocaleTimeString("zh-CN", { hour12: false }) +
+            (verdict ? "，实时预审：" + verdict.textContent.trim() : ""));
       app.setAttribute("data-saved-at", body.saved_at);
       if (!anyDirty() && !Object.keys(queued).length) { dropLocal(); }
     }).catch(function () {
@@ -218,12 +220,23 @@
   form.addEventListener("input", function (e) { schedule(sectionOf(e.target)); });
   form.addEventListener("change", function (e) { schedule(sectionOf(e.target)); });
 
+  // A field's error message is part of its description, so a screen reader reads it with the field.
+  function describe(slot) {
+    var input = slot.querySelector("input[id], select[id], textarea[id]");
+    var p = slot.querySelector("p.error");
+    if (!input || !p) { return; }
+    p.id = input.id + "-error";
+    input.setAttribute("aria-describedby", p.id);
+  }
+  form.querySelectorAll(".field, td.cell").forEach(describe);
+
   function renumber(block) {
     var prefix = block.getAttribute("data-rows");
     block.querySelectorAll("tbody tr.row").forEach(function (tr, i) {
       tr.querySelectorAll("[data-field]").forEach(function (el) {
         el.name = prefix + "." + i + "." + el.getAttribute("data-field");
         el.id = "f-" + el.name.replace(/\./g, "-");
+        describe(el.closest("td.cell") || el.parentNode);
       });
     });
   }
@@ -267,14 +280,33 @@
       window.history.replaceState(null, "", "?tab=" + key);
     }
   }
+  // The shown section takes the focus, so the next Tab reaches its first field rather than the other tabs.
+  function focusSection(key) {
+    var panel = document.querySelector('[data-section="' + key + '"], [data-tab-panel="' + key + '"]');
+    if (!panel) { return; }
+    panel.setAttribute("tabindex", "-1");
+    panel.focus();
+  }
   document.querySelectorAll(".tabs [data-tab]").forEach(function (a) {
-    a.addEventListener("click", function (e) { e.preventDefault(); showTab(a.getAttribute("data-tab")); });
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      showTab(a.getAttribute("data-tab"));
+      if (e.detail === 0) { focusSection(a.getAttribute("data-tab")); }  // Enter on the tab, not a pointer click
+    });
   });
   showTab(current);
-  // The summary of a refused submission links each place to its tab.
+  // The summary of a refused submission links each place to its tab and field; it has the focus on arrival.
   document.querySelectorAll("[data-tab-link]").forEach(function (a) {
-    a.addEventListener("click", function (e) { e.preventDefault(); showTab(a.getAttribute("data-tab-link")); });
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      var key = a.getAttribute("data-tab-link");
+      showTab(key);
+      var target = a.hash && document.getElementById(a.hash.slice(1));
+      if (target) { target.focus(); } else { focusSection(key); }
+    });
   });
+  var summary = document.getElementById("submit-errors");
+  if (summary) { summary.focus(); }
 
   // Leaving the page: send what is still unsaved without waiting for an answer.
   window.addEventListener("pagehide", function () {

@@ -125,8 +125,8 @@ def test_the_refusal_summary_names_every_place(client, applicant, batch):
     response = client.post(reverse("pool:application-submit", args=[application.pk]))
     summary = response.content.decode().split('id="submit-errors"')[1].split("</div>")[0]
     assert "以下 2 处需要修改后才能提交" in summary
-    assert '<a href="?tab=patents" data-tab-link="patents">专利清单 · 第 1 行 · 专利名称</a>：此项为必填项。' in summary
-    assert '<a href="?tab=rnd" data-tab-link="rnd">研发投入与团队 · 科研带头人</a>：此项为必填项。' in summary
+    assert '<a href="?tab=patents#f-patents-0-title" data-tab-link="patents">专利清单 · 第 1 行 · 专利名称</a>：此项为必填项。' in summary
+    assert '<a href="?tab=rnd#f-rnd-leader_name" data-tab-link="rnd">研发投入与团队 · 科研带头人</a>：此项为必填项。' in summary
     assert summary.index("专利清单") < summary.index("研发投入与团队")  # in form order
 
 
