@@ -44,6 +44,30 @@
       });
     }
   });
+  menus.forEach(function (menu) {
+    var summary = menu.querySelector("summary");
+    // Tabbing out of an open menu closes it, so it never covers what has the focus next. (A pointer that leaves
+    // focus nowhere, relatedTarget null, is left to the click handler: some browsers do not focus a clicked link.)
+    menu.addEventListener("focusout", function (event) {
+      if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) { menu.open = false; }
+    });
+    // Arrow keys: down on the group opens it at its first entry; up and down move between its entries.
+    menu.addEventListener("keydown", function (event) {
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") { return; }
+      var links = Array.prototype.slice.call(menu.querySelectorAll(".submenu a"));
+      var at = links.indexOf(document.activeElement);
+      if (document.activeElement === summary) {
+        if (event.key !== "ArrowDown") { return; }
+        menu.open = true;
+        at = -1;
+      } else if (at < 0) {
+        return;
+      }
+      event.preventDefault();
+      var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+      if (next < 0) { summary.focus(); } else if (next < links.length) { links[next].focus(); }
+    });
+  });
 
   // Bars and meters carry their size as data (the Content-Security-Policy refuses inline style attributes).
   document.querySelectorAll("[data-width]").forEach(function (el) {
