@@ -11,6 +11,7 @@ PAGES = {
     "demo_city": ["/", "/portal/kpi/", "/portal/staff/", "/portal/audit/", "/account/", "/api/docs/",
                   "/pool/review/", "/matching/"],
     "demo_enterprise": ["/", "/account/", "/finance/"],
+    "demo_bank": ["/", "/finance/", "/account/"],
 }
 
 
