@@ -20,7 +20,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.numbers import bounded_decimal, refusal
-from portal.validators import normalise_patent_no, normalise_uscc, validate_patent_no, validate_uscc
+from portal.validators import (
+    EARLIEST,
+    LATEST,
+    date_range_message,
+    normalise_patent_no,
+    normalise_uscc,
+    validate_patent_no,
+    validate_uscc,
+)
 
 from .formdata import is_blank
 from .schema import SECTIONS, FieldSpec, SectionSpec
@@ -38,8 +46,6 @@ MAX_INT_DIGITS = 7  # up to 9,999,999 people
 MAX_MONEY_DIGITS = 14  # up to 99 万亿 yuan
 MAX_DECIMALS = 2  # yuan and fen
 MAX_CHARS = {"str": 200, "text": 2000}  # a name or number, and a paragraph
-EARLIEST = date(1949, 10, 1)
-LATEST = date(2100, 12, 31)
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +143,7 @@ def value_error(spec: FieldSpec, value) -> str | None:
         except ValueError:
             return "日期格式应为 年-月-日，如 2024-06-30。"
         if not EARLIEST <= day <= LATEST:
-            return f"日期应在 {EARLIEST.isoformat()} 至 {LATEST.isoformat()} 之间，请核对。"
+            return date_range_message()
     if spec.kind in ("int", "decimal"):
         message = _number_error(spec, text)
         if message:

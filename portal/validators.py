@@ -1,6 +1,7 @@
 """Validators shared by forms, serializers and imports. Messages are Chinese and name the problem."""
 
 import re
+from datetime import date, datetime
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -25,6 +26,32 @@ def validate_uscc(value: str) -> str:
         raise ValidationError("统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）。", code="uscc_format") from exc
     except StdnumError as exc:
         raise ValidationError("统一社会信用代码格式不正确。", code="uscc_invalid") from exc
+
+
+# Plausibility, not policy: what no figure of the portal exceeds, so a slip of the finger (or a probe) is caught at
+# the field instead of being scored, printed, exported or overflowing a column. Shared by the forms, the imports
+# and every API field (``portal.api.bounded``).
+EARLIEST = date(1949, 10, 1)
+LATEST = date(2100, 12, 31)
+MAX_MAGNITUDE = 10**15  # numbers: fewer than 16 whole digits (yuan up to 千万亿, any count, any year)
+MAX_TEXT = 10_000  # characters of one text value
+MAX_ITEMS = 1_000  # items of one list
+
+
+def date_range_message() -> str:
+    return f"日期应在 {EARLIEST.isoformat()} 至 {LATEST.isoformat()} 之间，请核对。"
+
+
+class DateRangeValidator:
+    """A date (or a moment's date) within ``EARLIEST``..``LATEST``."""
+
+    def __call__(self, value) -> None:
+        day = value.date() if isinstance(value, datetime) else value
+        if isinstance(day, date) and not EARLIEST <= day <= LATEST:
+            raise ValidationError(date_range_message(), code="date_range")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DateRangeValidator)
 
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")

@@ -2,7 +2,7 @@
 ``criteria.facts.ApplicationFacts``: every field is optional, so a half-filled draft can be pre-checked, but a
 field that is given must have the right type."""
 
-from rest_framework import serializers
+from portal.api import bounded as serializers  # DRF's, with every input field bounded
 
 from ..facts import (
     LegalForm,

@@ -1,4 +1,4 @@
-from rest_framework import serializers
+from portal.api import bounded as serializers  # DRF's, with every input field bounded
 
 from ..choices import DealMode, MatchStatus
 from ..models import Deal, Demand, Match, MatchmakingEvent, SupplyPatent

@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from portal.api import bounded as serializers  # DRF's, with every input field bounded
 from portal.api.base import ScopedViewSetMixin
 
 from ..filters.members import LedgerFilter, MemberFilter, MilestoneFilter

@@ -1,4 +1,4 @@
-from rest_framework import serializers
+from portal.api import bounded as serializers  # DRF's, with every input field bounded
 
 from ..models import Application, ApplicationRevision, Batch, BatchCityQuota, Evaluation
 from ..policy import PROVINCE_QUOTA_DEFAULT

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from ..indicators import all_indicators, get_indicator
 from ..models import KpiTarget, Region
 from ..services import kpi as service
+from . import bounded as serializers  # DRF's, with every input field bounded
 
 BUREAU = ("county", "city", "province", "admin")
 REGION = OpenApiParameter("region", str, description="行政区划代码（默认为本人所在地区）")
