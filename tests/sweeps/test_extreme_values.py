@@ -92,3 +92,65 @@ def test_the_supply_import_reports_bad_rows_in_chinese_and_imports_nothing_of_th
     if report is not None and not report.ok:
         assert SupplyPatent.objects.count() == before
         assert report.file_error or all(CJK.search(e.message) for e in report.errors)
+
+
+DEMAND_HEADER = "demand_id,title,description,industry_field,industry_chain,ipc_hint,budget_yuan,cooperation_mode"
+CELL = st.one_of(EXTREME, st.sampled_from([10**40, -(10**40), 1e308, -1, 0.001]))
+
+
+def _demand_upload(kind: str, cells: list) -> SimpleUploadedFile:
+    if kind == "xlsx":
+        from io import BytesIO
+
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(DEMAND_HEADER.split(","))
+        # openpyxl refuses control characters and numbers Excel cannot hold; such a cell stays text
+        sheet.append(["D1", *[_excel_cell(c) for c in cells[:2]], "铸造", "铸造", _excel_cell(cells[2]),
+                      _excel_cell(cells[3]), "不限"])
+        buffer = BytesIO()
+        workbook.save(buffer)
+        return SimpleUploadedFile("demands.xlsx", buffer.getvalue())
+    text = [str(c).replace(",", "，").replace("\n", " ").replace("\r", " ").replace('"', "”") for c in cells]
+    row = f"D1,{text[0]},{text[1]},铸造,铸造,{text[2]},{text[3]},不限"
+    return SimpleUploadedFile("demands.csv", f"{DEMAND_HEADER}\n{row}\n".encode("utf-8", "surrogatepass"),
+                              content_type="text/csv")
+
+
+def _excel_cell(value):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, (int, float)) and abs(value) < 1e300:
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32_000]
+
+
+@SETTINGS
+@given(kind=st.sampled_from(["csv", "xlsx"]), cells=st.lists(CELL, min_size=4, max_size=4))
+def test_the_demand_import_reports_bad_rows_in_chinese_and_stores_only_valid_rows(client, shipped, kind, cells):
+    from decimal import Decimal
+
+    from matching.models import Demand
+
+    user = user_with_role("enterprise", "420202")
+    client.force_login(user)
+    stored = list(Demand.objects.order_by("pk").values("pk", "title", "description", "budget", "ipc_hint"))
+    before = {row["pk"] for row in stored}
+    response = client.post(reverse("matching:demand-import"), {"file": _demand_upload(kind, cells)})
+    assert response.status_code == 200, response.status_code
+    report = response.context["report"]
+    assert report is not None  # the file was read, not refused as a form
+    new = Demand.objects.exclude(pk__in=before)
+    if not report.ok:
+        assert not new.exists()  # atomic: nothing of a refused file, and the demand D1 it would update unchanged
+        assert list(Demand.objects.order_by("pk").values("pk", "title", "description", "budget", "ipc_hint")) == stored
+        assert report.file_error or report.errors
+        messages = [report.file_error] if report.file_error else [e.message for e in report.errors]
+        assert all(CJK.search(m) for m in messages), messages
+        return
+    for demand in new:  # what was stored is a value the portal can hold, print and export
+        assert "\x00" not in demand.title + demand.description
+        assert len(demand.title) <= 200 and len(demand.description) <= 5000
+        assert demand.budget is None or Decimal(0) <= demand.budget < Decimal("1e12")
