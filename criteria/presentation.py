@@ -74,12 +74,18 @@ def describe_weights(rules: CriteriaRules) -> list[dict]:
     return rows
 
 
+def checklist(rules: CriteriaRules) -> list[dict]:
+    """申报材料清单: each criterion's title with the supporting documents it needs."""
+    return [{"number": n, "title": title, "materials": rules.materials.get(n, ())}
+            for n, title in sorted(rules.titles.items())]
+
+
 def describe(criteria_set) -> dict:
     """Everything a reviewer should see of a criteria set; an unusable set says why instead of failing."""
     try:
         rules = build_rules(code=criteria_set.code, version=criteria_set.version,
                             parameters=criteria_set.parameters, weights=criteria_set.weights)
     except RulesError as exc:
-        return {"error": str(exc), "titles": [], "parameters": [], "weights": []}
+        return {"error": str(exc), "titles": [], "parameters": [], "weights": [], "checklist": []}
     return {"error": "", "titles": sorted(rules.titles.items()), "parameters": describe_parameters(rules),
-            "weights": describe_weights(rules)}
+            "weights": describe_weights(rules), "checklist": checklist(rules)}

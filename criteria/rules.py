@@ -6,8 +6,11 @@ evaluation of a batch, so nothing is parsed per application.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .facts import (
@@ -81,6 +84,32 @@ class CriteriaRules:
     partner_types: frozenset
     lists_checked: frozenset
     weights: tuple[ScoreWeight, ...]
+    materials: dict = field(default_factory=dict)  # criterion number → the supporting documents it needs
+
+
+MATERIALS_FILE = Path(__file__).resolve().parent / "data" / "materials.json"
+
+
+@lru_cache(maxsize=1)
+def default_materials() -> dict[int, tuple[str, ...]]:
+    """The supporting documents each criterion needs unless a criteria set states its own (data, not code)."""
+    document = json.loads(MATERIALS_FILE.read_text(encoding="utf-8"))
+    return {int(k): tuple(v) for k, v in document.items() if k.isdigit()}
+
+
+def _materials(params: dict) -> dict[int, tuple[str, ...]]:
+    """``parameters.materials`` (criterion number → list of documents) over the defaults, criterion by criterion."""
+    given = params.get("materials") or {}
+    if not isinstance(given, dict):
+        raise RulesError("参数 materials 应为 JSON 对象（条目编号 → 材料列表）")
+    materials = dict(default_materials())
+    for key, value in given.items():
+        if not (str(key).isdigit() and 1 <= int(key) <= 10):
+            raise RulesError(f"参数 materials 的条目编号 {key} 应为 1–10")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise RulesError(f"参数 materials 第 {key} 条应为非空文字的列表")
+        materials[int(key)] = tuple(v.strip() for v in value)
+    return materials
 
 
 def _decimal(params: dict, key: str, *, low=Decimal(0), high=None) -> Decimal:
@@ -189,4 +218,5 @@ def build_rules(*, code: str, version: int, parameters: Any, weights: Any) -> Cr
         partner_types=_codes(parameters, "cooperation_partner_types", KNOWN_PARTNERS),
         lists_checked=_codes(parameters, "lists_checked", set(LIST_TYPES), allow_empty=True),
         weights=_weights(weights),
+        materials=_materials(parameters),
     )

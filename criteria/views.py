@@ -30,6 +30,14 @@ class CriteriaSetListView(FilteredListView):
 
 
 @login_required
+def criteria_set_materials(request, pk):
+    """申报材料清单 — what to prepare for each criterion of a set, printable (public policy data, like the set)."""
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    return render(request, "criteria/materials.html",
+                  {"criteria_set": criteria_set, "checklist": describe(criteria_set)["checklist"]})
+
+
+@login_required
 def criteria_set_detail(request, pk):
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     return render(request, "criteria/criteriaset_detail.html",

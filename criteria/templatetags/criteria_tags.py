@@ -26,3 +26,27 @@ def criteria_set_name(code: str, version) -> str:
             return f"第 {key[1]} 版入库标准"
         _names[key] = name
     return f"{_names[key]}第 {key[1]} 版"
+
+
+_materials: dict[tuple[str, int], dict] = {}
+
+
+@register.filter(name="criterion_materials")
+def criterion_materials(criteria_set: dict, number) -> tuple[str, ...]:
+    """The documents criterion ``number`` needs under ``{code, version}`` (a published version never changes, so
+    its list is cached)."""
+    from ..models import CriteriaSet
+    from ..services import rules_for
+
+    key = (str((criteria_set or {}).get("code", "")), int((criteria_set or {}).get("version") or 0))
+    if key not in _materials:
+        from ..rules import RulesError
+
+        found = CriteriaSet.objects.filter(code=key[0], version=key[1]).first()
+        if found is None:
+            return ()
+        try:
+            _materials[key] = rules_for(found).materials
+        except RulesError:
+            _materials[key] = {}
+    return _materials[key].get(int(number), ())
