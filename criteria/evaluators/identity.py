@@ -83,7 +83,7 @@ def _sme(ctx: Context, evidence: dict) -> tuple[str, str]:
     figures = (("从业人员", identity.employees, row.employees_below, "人"),
                ("营业收入", identity.revenue, row.revenue_below, ""),
                ("资产总额", identity.total_assets, row.total_assets_below, ""))
-    below, above, missing = [], [], []
+    below, above, missing, negative = [], [], [], []
     for label, value, ceiling, unit in figures:
         if ceiling is None:
             continue  # figures that are not in the industry's row are ignored
@@ -91,14 +91,17 @@ def _sme(ctx: Context, evidence: dict) -> tuple[str, str]:
         limit = f"{ceiling} {unit}" if unit else money(ceiling, threshold=True)
         if value is None:
             missing.append(label)
+        elif value < 0:  # not a figure of a real year: below every ceiling, it would make anyone an SME
+            negative.append(f"{label}填报为负数（{shown}）")
         elif value < ceiling:
             below.append(f"{label} {shown}，低于 {limit}")
         else:
             above.append(f"{label} {shown}，不低于 {limit}")
     if below:
         return PASS, f"{row.name}：{below[0]}，属于中小企业"
-    if missing:
-        return FAIL, f"{row.name}：未填写{'、'.join(missing)}，无法判定企业规模"
+    if missing or negative:
+        unknown = ([f"未填写{'、'.join(missing)}"] if missing else []) + negative
+        return FAIL, f"{row.name}：{'，'.join(unknown)}，无法判定企业规模"
     return FAIL, f"{row.name}：{'；'.join(above)}，不属于中小企业"
 
 

@@ -131,3 +131,9 @@ def test_the_fast_uscc_check_agrees_with_python_stdnum(body, valid_digit):
             pass
     # Everything else in the example is valid, so criterion 1 passes exactly when the code is valid.
     assert outcome(facts(identity={"uscc": value}), 1) == ("pass" if stdnum_uscc.is_valid(value) else "fail")
+
+
+def test_a_negative_revenue_does_not_make_a_large_enterprise_an_sme():
+    """Revenue −1 is below every ceiling; taken at face value it made an enterprise of 5,000 staff an SME."""
+    result = criterion(run(facts(identity={"employees": 5000, "revenue": "-1", "total_assets": None})), 1)
+    assert result.outcome == "fail" and "负数" in result.explanation
