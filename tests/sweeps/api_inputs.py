@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from rest_framework import serializers
 
+from portal.validators import MAX_ITEMS
+
 WRITE_METHODS = ("POST", "PUT", "PATCH")
 #: What no figure of the portal exceeds (a year, a head count, money in yuan, a percentage): a validated value
 #: beyond it was not refused, and would be scored, printed, exported or overflow the database column.
@@ -82,7 +84,7 @@ def extremes_for(field: serializers.Field) -> list:
         return IDS + [[10**40], ["abc"]]
     if isinstance(field, serializers.ListField):
         child = extremes_for(field.child)
-        return [[value] for value in child] + ["不是列表", [None] * 5000]
+        return [[value] for value in child] + ["不是列表", [None] * (MAX_ITEMS + 1)]
     if isinstance(field, serializers.DictField):
         return ["不是对象", {"键": 10**40}]
     return TEXTS

@@ -54,7 +54,8 @@ def check(serializer_class, path, value, context):
     serializer = serializer_class(data=payload(serializer_class(context=context), path, value), context=context)
     started = time.monotonic()
     valid = serializer.is_valid()
-    assert time.monotonic() - started < 2, f"{serializer_class.__name__}.{'.'.join(path)} = {value!r:.60} is slow"
+    # generous for a shared machine: what it catches (a million-digit exponent expanded) takes minutes
+    assert time.monotonic() - started < 10, f"{serializer_class.__name__}.{'.'.join(path)} = {value!r:.60} is slow"
     if valid:
         assert plausible(serializer.validated_data), (serializer_class.__name__, path, repr(value)[:80],
                                                       repr(serializer.validated_data)[:200])
