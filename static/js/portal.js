@@ -99,4 +99,9 @@
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }, 0);
   });
+
+  // A button with data-print prints the page (no inline script: the Content-Security-Policy forbids it).
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) { window.print(); }
+  });
 })();
