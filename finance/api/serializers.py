@@ -1,5 +1,4 @@
 from portal.api import bounded as serializers  # DRF's, with every input field bounded
-
 from portal.api.base import IdField
 from portal.privacy import PersonalField
 
