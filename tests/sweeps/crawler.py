@@ -28,6 +28,7 @@ ALLOWED_WORDS = {
     "GB", "IPC", "ISO",  # standards and the international patent classification
     "API", "OpenAPI", "Token",  # the documented machine interface, named on the help texts
     "TOTP", "ECharts",
+    "CIELab",  # the CIE colour space, named so in the patent abstracts the matching explanations quote
 }
 REPR = re.compile(r"\{'|'\}|\['|'\]|\bTrue\b|\bFalse\b|\bNone\b|object at 0x|<built-in|Decimal\(|datetime\.")
 TEMPLATE = re.compile(r"\{\{|\}\}|\{%|%\}")
