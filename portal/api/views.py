@@ -1,7 +1,7 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
@@ -16,6 +16,7 @@ from ..privacy import REVEALABLE, reveal, revealable_object
 from ..security.otp import check_code, confirmed_device, needs_second_factor
 from ..security.tokens import token_expires_at
 from ..services.accounts import api_token_issue, api_token_revoke
+from . import bounded as serializers  # DRF's, with every input field bounded
 from .base import ScopedReadOnlyViewSet
 from .serializers import (
     JobSerializer,

@@ -167,6 +167,7 @@ WRITERS = {
     "/api/matching/patents/": "demo_supplier", "/api/pool/batches/": "demo_province",
     "/api/pool/reporting-years/": "demo_province", "/api/pool/monitoring/{id}/submit/": "demo_enterprise",
     "/api/pool/proposals/{id}/appeal/": "demo_enterprise", "/api/pool/": "demo_county",
+    "/api/privacy/": "demo_county", "/api/": "demo_province",  # anything new: the province first
 }
 
 
