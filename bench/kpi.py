@@ -36,6 +36,7 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("OTP_REQUIRED", "false")  # the bench signs the bureau in directly; the second factor is not timed
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-used-anywhere-else-0123456789")
 from _setup import prepare_database, require_postgresql, setup_django  # noqa: E402
 
@@ -244,12 +245,12 @@ def timed(client, url: str, requests: int) -> dict:
     for _ in range(requests):
         cache.clear()
         started = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, secure=True)  # production settings redirect plain HTTP
         cold.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     for _ in range(requests):
         started = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, secure=True)  # production settings redirect plain HTTP
         warm.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     return {"cold_p50_ms": round(statistics.median(cold), 1), "cold_p95_ms": round(_p95(cold), 1),
@@ -273,7 +274,7 @@ def deal_change(client, url: str) -> dict:
             deal.save()
         times.append((time.perf_counter() - started) * 1000)
     started = time.perf_counter()
-    assert client.get(url).status_code == 200
+    assert client.get(url, secure=True).status_code == 200
     return {"deal_save_with_refresh_ms": round(max(times), 1),
             "dashboard_after_change_ms": round((time.perf_counter() - started) * 1000, 1)}
 

@@ -264,7 +264,8 @@ def refresh_entities(series: Series, entities: Iterable[int]) -> None:
     if not entities:
         return
     mine = KpiEntityYear.objects.filter(series=series.key, entity__in=entities)
-    before = list(mine.values_list("entity", "region", "year", "months"))
+    # locked: a concurrent change of the same entity waits and then reads what this one leaves
+    before = list(mine.select_for_update().order_by("pk").values_list("entity", "region", "year", "months"))
     mine.delete()
     _fill_entities(series, Q(**{f"{series.measure.field}__in": entities}))
     after = list(mine.values_list("entity", "region", "year", "months"))
