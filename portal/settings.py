@@ -285,9 +285,19 @@ for _app in [a for a in INSTALLED_APPS if (BASE_DIR / a / "schedule.py").exists(
 
 # --- Cache ----------------------------------------------------------------------------------------------
 # One cache shared by every web and worker process (the KPI figures are kept under the summary's version, which each
-# refresh bumps): Redis at CACHE_URL or REDIS_URL, else the Celery broker's when it is Redis; local memory without.
-_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or (
-    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+# refresh bumps): Redis at CACHE_URL or REDIS_URL, else the database after the Celery broker's when that is Redis;
+# local memory without.
+def _beside_broker(url: str) -> str:
+    """The broker's Redis, next database number: clearing the cache (``flushdb``) must never drop queued tasks."""
+    if not url.startswith(("redis://", "rediss://")):
+        return ""
+    base, _, db = url.rstrip("/").rpartition("/")
+    if "://" in base and db.isdigit():
+        return f"{base}/{(int(db) + 1) % 16}"
+    return f"{url.rstrip('/')}/1"
+
+
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or _beside_broker(CELERY_BROKER_URL)
 CACHES = {"default": (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "peiyuku"}
     if _CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
