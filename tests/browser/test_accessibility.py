@@ -62,11 +62,12 @@ def _to_confirmation(page) -> None:
 @dataclass(frozen=True)
 class Page:
     name: str
-    user: str
+    user: str | None  # None: not signed in
     path: Callable[[DemoState], str]
     ready: str = "main h1"
     act: Callable | None = None
     undo: Callable | None = None  # puts back what ``act`` changed in the data
+    status: int = 200
 
     def __str__(self) -> str:
         return self.name
@@ -78,6 +79,12 @@ def _form(key: str, label: str) -> Page:
                 ready)
 
 
+VISITOR = [
+    Page("登录", None, lambda s: "/login/"),
+    Page("企业注册", None, lambda s: "/register/"),
+    Page("忘记密码", None, lambda s: "/password/reset/"),
+    Page("页面不存在（404）", "demo_enterprise", lambda s: "/pool/applications/99999999/", status=404),
+]
 ENTERPRISE = [
     Page("企业·工作台（菜单展开）", "demo_enterprise", lambda s: "/", act=_open_menu),
     *[_form(spec.key, spec.label) for spec in SECTIONS],
@@ -135,15 +142,16 @@ SUPPLIER = [
     Page("供给方·登记专利", "demo_supplier", lambda s: "/matching/patents/new/"),
     Page("供给方·匹配结果", "demo_supplier", lambda s: "/matching/matches/"),
 ]
-PAGES = [*ENTERPRISE, *COUNTY, *CITY, *PROVINCE, *BANK, *SUPPLIER]
+PAGES = [*VISITOR, *ENTERPRISE, *COUNTY, *CITY, *PROVINCE, *BANK, *SUPPLIER]
 
 
 @pytest.mark.parametrize("where", PAGES, ids=str)
 def test_no_serious_or_critical_violation(demo_site, page, where):
-    login(page, demo_site, where.user)
+    if where.user:
+        login(page, demo_site, where.user)
     url = f"{demo_site.url}{where.path(demo_site.state)}"
     response = page.goto(url)
-    assert response.ok, f"{where}（{url}）：HTTP {response.status}"
+    assert response.status == where.status, f"{where}（{url}）：HTTP {response.status}"
     page.wait_for_selector(where.ready)
     if where.act:
         where.act(page)
