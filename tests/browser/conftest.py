@@ -45,6 +45,17 @@ def _seeded() -> DemoState:
         app.conf.task_always_eager = eager
 
 
+def _release_connections() -> None:
+    """The server's threads drew connections from PostgreSQL's pool (DATABASE_URL); closing the pool ends those
+    sessions, so the test database can be dropped at the end of the run. The next use opens a new pool."""
+    from django.db import connections
+
+    for connection in connections.all():
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
+
+
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
@@ -61,3 +72,4 @@ def demo_site(django_db_setup, django_db_blocker):
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
             _regions()
+            _release_connections()
