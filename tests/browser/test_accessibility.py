@@ -26,6 +26,14 @@ def _first(model_path: str, username: str, **filters) -> int:
     return model.objects.visible_to(User.objects.get(username=username)).filter(**filters).order_by("pk").first().pk
 
 
+def _materials(application: int) -> str:
+    from django.urls import reverse
+
+    from pool.models import Application
+
+    return reverse("criteria:set-materials", args=[Application.objects.get(pk=application).batch.criteria_set_id])
+
+
 def _open_folds(page) -> None:
     page.eval_on_selector_all("main details", "folds => folds.forEach(d => { d.open = true; })")
 
@@ -76,7 +84,7 @@ class Page:
 def _form(key: str, label: str) -> Page:
     ready = "#sec-attachments.active" if key == ATTACHMENTS_TAB[0] else f"#sec-{key}.active"
     return Page(f"企业·申报书·{label}", "demo_enterprise", lambda s: f"/pool/applications/{s.draft}/edit/?tab={key}",
-                ready)
+                ready, _open_folds)  # the pre-check's lists of materials folded out too
 
 
 VISITOR = [
@@ -94,6 +102,7 @@ ENTERPRISE = [
     Page("企业·申报书·提交检查未通过", "demo_enterprise", lambda s: f"/pool/applications/{s.draft}/edit/?tab=identity",
          "#sec-identity.active", _refused_submission, _employees_back),
     Page("企业·预审结果", "demo_enterprise", lambda s: f"/pool/applications/{s.draft}/evaluation/"),
+    Page("企业·申报材料清单", "demo_enterprise", lambda s: _materials(s.draft)),
     Page("企业·我的申报", "demo_enterprise", lambda s: "/pool/applications/"),
     Page("企业·申报详情", "demo_enterprise",
          lambda s: f"/pool/applications/{_first('pool.Application', 'demo_enterprise', status='admitted')}/",
