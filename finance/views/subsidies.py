@@ -135,4 +135,8 @@ def subsidy_notice(request, pk):
 def evidence_download(request, pk):
     require_role(request, SUBSIDY_READERS)
     evidence = get_visible_or_404(SubsidyEvidence.objects, request.user, pk=pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    try:  # a file gone from storage is missing, not a server error
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("文件不存在") from exc
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)

@@ -21,8 +21,11 @@ def _reset_connections():
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
     """A real (non-eager) configuration whose broker is a closed port; ``back()`` brings work back in-process."""
+    # Celery reads the broker from the environment before its configuration (CI sets CELERY_BROKER_URL)
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
     previous = app.conf.broker_url
     app.conf.task_always_eager = False
     app.conf.broker_url = CLOSED_PORT

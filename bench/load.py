@@ -1,0 +1,245 @@
+#!/usr/bin/env python
+"""Load: 50 reviewers at once on gunicorn (4 workers) and PostgreSQL for 60 s, on their queue, an application's
+detail and the decide form (a criterion's comment posted), against a one-query Django view served the same way.
+
+    createdb -h 127.0.0.1 -U postgres probe_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/probe_bench python bench/load.py
+    DATABASE_URL=… python bench/load.py --reviewers 50 --seconds 60 --applications 3000
+
+The database gets the demo data and ``--applications`` generated, scored applications (reused when present);
+every county bureau with a queue gets reviewers until there are ``--reviewers``, each logged in beforehand (a
+session in the database, no login requests in the measurement). Each reviewer, in its own thread, loops: its
+queue page, one application of its queue, and a comment on that application's first criterion (POST, CSRF token
+sent) — the decide page's comment form, which leaves the application decidable for the next round. Loopback
+only, one connection per request (gunicorn's sync workers close each one). Then the same reviewers request the
+one-query view for ``--baseline-seconds``. Figures: errors (any status other than 200/302 or a failed
+connection; 0 expected), p50/p95 per page and overall, requests/s, and requests/s as a share of the one-query
+view's (target ≥ 50 %).
+
+The last line is one JSON object of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+# Measured as deployed: DEBUG off (no query log, production template settings), cookies over plain HTTP on loopback.
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))  # inherited by the server it starts
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # plain HTTP on loopback: TLS ends at the proxy in production
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+from _setup import ROOT, prepare_database, require_postgresql, setup_django  # noqa: E402
+
+CSRF = "".join(random.Random(7).choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(32))
+
+
+def bench_data(applications: int, reviewers: int) -> list[dict]:
+    """Demo data, the generated applications, and ``reviewers`` county reviewers with their queues and a
+    session each: ``[{"session": key, "ids": [application ids of its queue]}]``."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+
+    from pool.loadgen import generate_applications, load_batch
+    from pool.models import Application, ApplicationStatus
+    from pool.services.batch_scoring import batch_score
+    from portal.models import Region, User
+    from portal.services.accounts import bureau_for_region
+
+    if not User.objects.filter(username="demo_county").exists():
+        call_command("seed_demo", force=True, verbosity=0)
+    generated = Application.objects.filter(batch__name__startswith="压测批次")
+    if not generated.exists():
+        batch = load_batch(None, "420000")
+        print(f"generating {applications} applications …", flush=True)
+        generate_applications(batch=batch, count=applications)
+        batch_score(batch=batch, workers=1)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE pool_application")
+    queues = (Application.objects.filter(status=ApplicationStatus.SUBMITTED, current_revision__isnull=False)
+              .values("region_id").annotate(n=Count("pk")).filter(n__gte=5).order_by("-n"))
+    counties = [row["region_id"] for row in queues]
+    people = []
+    for index in range(reviewers):
+        code = counties[index % len(counties)]
+        bureau = bureau_for_region(Region.objects.get(code=code))
+        user, created = User.objects.get_or_create(username=f"bench_reviewer_{index:02d}",
+                                                   defaults={"organisation": bureau, "full_name": f"压测审核员{index}"})
+        if created:
+            user.set_password(secrets.token_urlsafe(16))
+            user.save()
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        ids = list(Application.objects.filter(region_id=code, status=ApplicationStatus.SUBMITTED,
+                                              current_revision__isnull=False).order_by("pk")
+                   .values_list("pk", flat=True)[:200])
+        people.append({"session": session.session_key, "ids": ids})
+    return people
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "load_settings", "LOG_LEVEL": "ERROR"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--pythonpath", f"{BENCH},{ROOT}", "--workers",
+         str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning", "portal.wsgi"],
+        env=env, cwd=ROOT, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status in (200, 503):
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    sys.exit("gunicorn did not start")
+
+
+class Reviewer(threading.Thread):
+    def __init__(self, port: int, person: dict, stop_at: float, pages: str, rng: random.Random):
+        super().__init__(daemon=True)
+        self.port, self.person, self.stop_at, self.pages, self.rng = port, person, stop_at, pages, rng
+        self.times: dict[str, list[float]] = {}
+        self.errors: list[str] = []
+        self.cookie = f"sessionid={person['session']}; csrftoken={CSRF}"
+
+    def call(self, name: str, method: str, path: str, body: dict | None = None) -> None:
+        headers = {"Cookie": self.cookie, "Host": "127.0.0.1"}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers |= {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": CSRF}
+        started = time.perf_counter()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            conn.request(method, path, body=data, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            if response.status not in (200, 302):
+                self.errors.append(f"{name} {path}: {response.status}")
+        except OSError as error:
+            self.errors.append(f"{name} {path}: {error}")
+            return
+        self.times.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+
+    def run(self) -> None:
+        while time.time() < self.stop_at:
+            if self.pages == "baseline":
+                self.call("one_query", "GET", "/bench/one-query/")
+                continue
+            pk = self.rng.choice(self.person["ids"])
+            self.call("queue", "GET", "/pool/review/?status=submitted")
+            if time.time() >= self.stop_at:
+                break
+            self.call("detail", "GET", f"/pool/review/{pk}/")
+            if time.time() >= self.stop_at:
+                break
+            self.call("decide", "POST", f"/pool/review/{pk}/criteria/1/",
+                      {"outcome": "", "justification": "已核对营业执照与专利证书。"})
+
+
+def run_phase(port: int, people: list[dict], seconds: float, pages: str) -> dict:
+    stop_at = time.time() + seconds
+    threads = [Reviewer(port, person, stop_at, pages, random.Random(i)) for i, person in enumerate(people)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    merged: dict[str, list[float]] = {}
+    errors = [e for t in threads for e in t.errors]
+    for thread in threads:
+        for name, times in thread.times.items():
+            merged.setdefault(name, []).extend(times)
+    every = sorted(t for times in merged.values() for t in times)
+    figures = {"requests": len(every), "errors": len(errors), "seconds": round(elapsed, 1),
+               "requests_per_s": round(len(every) / elapsed, 1), **percentiles(every)}
+    figures["pages"] = {name: {"requests": len(times), **percentiles(sorted(times))} for name, times in merged.items()}
+    figures["first_errors"] = errors[:5]
+    return figures
+
+
+def percentiles(times: list[float]) -> dict:
+    if not times:
+        return {"p50_ms": None, "p95_ms": None}
+    return {"p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)], 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reviewers", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--baseline-seconds", type=float, default=20)
+    parser.add_argument("--applications", type=int, default=3000)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    require_postgresql()
+    setup_django()
+    prepare_database()
+    people = bench_data(args.applications, args.reviewers)
+    from django.db import connections
+
+    connections.close_all()
+    port = free_port()
+    server = start_server(port, args.workers)
+    try:
+        run_phase(port, people[:4], 3, "reviewers")  # warm-up: templates, caches, connection pools
+        load_before = round(os.getloadavg()[0], 2)
+        reviewers = run_phase(port, people, args.seconds, "reviewers")
+        baseline = run_phase(port, people, args.baseline_seconds, "baseline")
+        load_after = round(os.getloadavg()[0], 2)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    ratio = reviewers["requests_per_s"] / baseline["requests_per_s"] if baseline["requests_per_s"] else 0
+    for name, page in reviewers["pages"].items():
+        print(f"{name:8s} {page['requests']:6d} requests  p50 {page['p50_ms']:7.1f} ms  p95 {page['p95_ms']:7.1f} ms")
+    print(f"reviewers: {reviewers['requests_per_s']} requests/s, p50 {reviewers['p50_ms']} ms, p95 "
+          f"{reviewers['p95_ms']} ms, {reviewers['errors']} errors; one-query view: {baseline['requests_per_s']} "
+          f"requests/s, p95 {baseline['p95_ms']} ms; ratio {ratio:.0%} (target ≥ 50 %)")
+    print(json.dumps({
+        "reviewers": args.reviewers, "seconds": args.seconds, "gunicorn_workers": args.workers,
+        "errors": reviewers["errors"] + baseline["errors"], "requests": reviewers["requests"],
+        "requests_per_s": reviewers["requests_per_s"], "p50_ms": reviewers["p50_ms"], "p95_ms": reviewers["p95_ms"],
+        "pages": reviewers["pages"], "one_query_requests_per_s": baseline["requests_per_s"],
+        "one_query_p95_ms": baseline["p95_ms"], "ratio_to_one_query": round(ratio, 3), "target_ratio": 0.5,
+        "within_target": ratio >= 0.5 and reviewers["errors"] + baseline["errors"] == 0,
+        "first_errors": reviewers["first_errors"] + baseline["first_errors"],
+        "load_average": [load_before, load_after], "cpu_count": os.cpu_count(),
+    }, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
