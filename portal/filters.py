@@ -29,10 +29,30 @@ class BoundedNumberField(forms.DecimalField):
         super().__init__(*args, **kwargs)
 
 
+#: a number filtering a date part (``lookup_expr="year"``) becomes a date: beyond these it is no date at all
+DATE_PART_BOUNDS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31), "quarter": (1, 4), "week": (1, 53),
+                    "week_day": (1, 7), "iso_week_day": (1, 7), "iso_year": (1, 9999)}
+
+
 def bound_number_filters() -> None:
-    """Every ``NumberFilter`` of every app, declared or generated, uses ``BoundedNumberField`` (called once from
-    ``PortalConfig.ready``: one rule for all list filters of pages and API)."""
-    django_filters.NumberFilter.field_class = BoundedNumberField
+    """Every ``NumberFilter`` of every app, declared or generated, uses ``BoundedNumberField``, narrowed to a date
+    part's range when it filters one (called once from ``PortalConfig.ready``: one rule for all list filters of
+    pages and API)."""
+    number_filter = django_filters.NumberFilter
+    number_filter.field_class = BoundedNumberField
+    if getattr(number_filter, "portal_bounded", False):
+        return
+    declared = number_filter.__init__
+
+    def __init__(self, *args, **kwargs):
+        declared(self, *args, **kwargs)
+        bounds = DATE_PART_BOUNDS.get(str(self.lookup_expr).split("__")[0])
+        if bounds is not None:
+            self.extra.setdefault("min_value", bounds[0])
+            self.extra.setdefault("max_value", bounds[1])
+
+    number_filter.__init__ = __init__
+    number_filter.portal_bounded = True
 
 
 class RegionFilter(django_filters.CharFilter):

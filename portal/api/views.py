@@ -81,7 +81,8 @@ class TokenView(ObtainAuthToken):
         "token": serializers.CharField(), "expires_at": serializers.DateTimeField()}))
     def post(self, request, *args, **kwargs):
         # axes marks the lockout on Django's request, which DRF wraps, so its middleware never sees it here.
-        if AxesProxyHandler.is_locked(request._request, {"username": request.data.get("username", "")}):
+        username = request.data.get("username", "") if hasattr(request.data, "get") else ""  # a JSON list: 400 below
+        if AxesProxyHandler.is_locked(request._request, {"username": username}):
             minutes = round(settings.AXES_COOLOFF_TIME * 60)
             if getattr(request._request, "portal_address_throttled", False):
                 detail = f"该地址登录失败次数过多，请 {minutes} 分钟后再试。"

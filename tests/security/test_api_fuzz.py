@@ -22,23 +22,20 @@ SKIPPED_OPERATIONS = {
 }
 
 
-@pytest.fixture
-def api_schema(db):
-    """The schema as the API serves it, bound to the WSGI application (the test's transaction stays open:
-    Django would close the connection after each request otherwise)."""
+# The schema as the API serves it, generated in-process and bound to the WSGI application.
+schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
+schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """Django closes the connection after each request it serves through WSGI; the test's transaction (and its
+    users) must outlive the requests."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    try:
-        document = SchemaGenerator().get_schema(request=None, public=True)
-        schema = schemathesis.openapi.from_dict(document)
-        schema.app = get_wsgi_application()
-        yield schema
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-schema = schemathesis.pytest.from_fixture("api_schema")
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
