@@ -80,6 +80,7 @@ def _read_rows(file, file_name: str) -> list[list]:
                 text = raw.decode(encoding)
             except UnicodeDecodeError:
                 continue
+            text = text.replace("\x00", "")  # csv refuses NUL and no database column takes it
             rows = list(itertools.islice(csv.reader(io.StringIO(text)), MAX_SHEET_ROWS + 1))
             if len(rows) > MAX_SHEET_ROWS:
                 raise ListImportError([RowError(0, f"文件超过 {MAX_SHEET_ROWS} 行上限，请拆分后分批导入")])

@@ -144,7 +144,8 @@ def _csv_rows(upload) -> Iterator[list]:
             continue
     else:
         raise TableError("无法识别文件编码：请保存为 UTF-8 编码的 CSV 或 Excel（.xlsx）文件。")
-    return iter(csv.reader(io.StringIO(text)))
+    # NUL: csv refuses the line and no database column takes it; a stray one is dropped
+    return iter(csv.reader(io.StringIO(text.replace("\x00", ""))))
 
 
 def _xlsx_rows(upload) -> Iterator[list]:

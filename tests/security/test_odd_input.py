@@ -110,3 +110,18 @@ def test_a_megabyte_in_one_form_value_is_refused_in_chinese(people, settings):
     response = client.get("/api/matching/demands/", {"q": "长" * (settings.TEXT_MAX_CHARS + 1)})
     assert response.status_code == 400
     assert "过长" in next(iter(response.json().values()))[0]
+
+
+def test_a_csv_with_nul_characters_is_read_without_them():
+    """Python's csv refuses a line with NUL (a 500 before); the imports drop it, as no column takes it."""
+    import io
+
+    from criteria.services.lists import _read_rows
+    from matching.services.tables import Column, read_table
+
+    data = "名称,说明\n黄石\x00铸造,气孔\x00控制\n".encode()
+    upload = io.BytesIO(data)
+    upload.name = "demands.csv"
+    rows = list(read_table(upload, [Column("name", "名称", required=True), Column("note", "说明")]))
+    assert rows[0][1] == {"name": "黄石铸造", "note": "气孔控制"}
+    assert _read_rows(io.BytesIO(data), "list.csv")[1] == ["黄石铸造", "气孔控制"]
