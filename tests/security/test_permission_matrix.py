@@ -301,13 +301,16 @@ def _build_what_the_demo_lacks(people) -> None:
     make("pool.Simulation", draft=draft, batch=Batch.objects.first(), base=base, parameters={}, weights={},
          fingerprint="0" * 64, started_by=people["province"])
     lifecycle_policy = apps.get_model("pool.LifecyclePolicy").objects.order_by("pk").first()
+    # a draft starts as a copy of its base's parameters (as the services make it)
     make("pool.LifecycleDraft", base=lifecycle_policy, name="出库条件草案", created_by=people["province"],
-         parameters={})
+         parameters=dict(lifecycle_policy.parameters))
     make("pool.LifecycleSimulation", draft=apps.get_model("pool.LifecycleDraft").objects.first(),
-         base=lifecycle_policy, parameters={}, fingerprint="0" * 64, started_by=people["province"])
-    make("finance.FinanceDraft", base=policy, name="白名单条件草案", created_by=people["city"], parameters={})
+         base=lifecycle_policy, parameters=dict(lifecycle_policy.parameters), fingerprint="0" * 64,
+         started_by=people["province"])
+    make("finance.FinanceDraft", base=policy, name="白名单条件草案", created_by=people["city"],
+         parameters=dict(policy.parameters))
     make("finance.FinanceSimulation", draft=apps.get_model("finance.FinanceDraft").objects.first(), base=policy,
-         parameters={}, fingerprint="0" * 64, started_by=people["city"])
+         parameters=dict(policy.parameters), fingerprint="0" * 64, started_by=people["city"])
 
 
 @pytest.fixture
