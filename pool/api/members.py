@@ -183,7 +183,7 @@ class LedgerViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
         return ledger_lines(user=self.request.user)
 
     @extend_schema(responses=LedgerBalanceSerializer(many=True))
-    @action(detail=False)
+    @action(detail=False, pagination_class=None, filter_backends=[])  # every scope's balance, not a filtered page
     def balances(self, request):
         """各计算范围（黄石按县，全国规则按省）的出库企业数、获得名额、已增补与剩余名额。"""
         if request.user.role not in LEDGER_ROLES:

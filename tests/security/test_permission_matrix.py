@@ -125,6 +125,7 @@ MATRIX: dict[str, Entry] = {
     # criteria
     "criteria-set-detail": E(None, why="published criteria sets are public to every signed-in user"),
     "criteria:set-detail": E(None, why="published criteria sets are public to every signed-in user"),
+    "criteria:set-materials": E(None, why="published criteria sets are public to every signed-in user"),
     "criteria-list-import-detail": E("criteria.ListImport", shared="blacklists and lists are read by every bureau"),
     "criteria-list-entry-detail": E("criteria.ListEntry", shared="blacklists and lists are read by every bureau"),
     # matching

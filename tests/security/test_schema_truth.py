@@ -18,7 +18,8 @@ def test_the_schema_is_valid_warning_free_and_tells_the_truth(db):
     paths = schema["paths"]
     for path, method, item in [("/api/pool/applications/{id}/revisions/", "get", "Revision"),
                                ("/api/pool/review/{id}/transitions/", "get", "Transition"),
-                               ("/api/pool/review/batch/", "post", "RowOutcome")]:
+                               ("/api/pool/review/batch/", "post", "RowOutcome"),
+                               ("/api/pool/ledger/balances/", "get", "LedgerBalance")]:
         operation = paths[path][method]
         body = operation["responses"]["200"]["content"]["application/json"]["schema"]
         assert body == {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}}, path
