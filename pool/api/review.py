@@ -121,7 +121,7 @@ class BatchDecisionSerializer(serializers.Serializer):
 
 
 class RowOutcomeSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
+    id = IdField(source="pk")  # echoes the id asked for: documented up to 64 bits
     name = serializers.CharField()
     ok = serializers.BooleanField()
     message = serializers.CharField()
