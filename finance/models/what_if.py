@@ -1,27 +1,17 @@
-from django.conf import settings
 from django.db import models
 
-from pool.models.what_if import CriteriaDraftQuerySet, DraftStatus, SimulationStatus
+from pool.models.what_if import CriteriaDraftQuerySet, DraftBase, SimulationBase
 
 
-class FinanceDraft(models.Model):
+class FinanceDraft(DraftBase):
     """质押融资政策修订草案 — the province's draft of a new version of a financing policy's whitelist rules
     (membership statuses admitted, lists checked, pledgeable asset kinds, the minimum number of assets)."""
 
     base = models.ForeignKey("finance.FinancePolicy", verbose_name="所依据的政策版本", on_delete=models.PROTECT,
                              related_name="drafts")
-    name = models.CharField("草案名称", max_length=100)
     parameters = models.JSONField("政策参数", default=dict)
-    status = models.CharField("状态", max_length=10, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
     published_as = models.ForeignKey("finance.FinancePolicy", verbose_name="发布为", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
     simulation_seen = models.ForeignKey("finance.FinanceSimulation", verbose_name="发布前查看的模拟", null=True,
                                         blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -41,7 +31,7 @@ class FinanceSimulationQuerySet(models.QuerySet):
         return self.filter(draft__in=FinanceDraft.objects.visible_to(user))
 
 
-class FinanceSimulation(models.Model):
+class FinanceSimulation(SimulationBase):
     """模拟测算（白名单） — the members of the policy's region evaluated under the whitelist rules in force and
     the draft's: who would enter or leave the whitelist. No whitelist is generated."""
 
@@ -49,21 +39,9 @@ class FinanceSimulation(models.Model):
     base = models.ForeignKey("finance.FinancePolicy", verbose_name="对照的现行政策", on_delete=models.PROTECT,
                              related_name="+")
     parameters = models.JSONField("模拟时的参数")
-    fingerprint = models.CharField("草案指纹", max_length=64)
-    status = models.CharField("状态", max_length=10, choices=SimulationStatus.choices,
-                              default=SimulationStatus.RUNNING)
-    job = models.ForeignKey("portal.Job", verbose_name="后台任务", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    started_at = models.DateTimeField("开始时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    evaluated_on = models.DateField("评价日期", null=True, blank=True)
     member_count = models.PositiveIntegerField("参与模拟的企业", default=0)
     changed_count = models.PositiveIntegerField("进出白名单的企业", default=0)
-    summary = models.JSONField("模拟结果汇总", default=dict)
     changes = models.JSONField("进出白名单的企业", default=list)
-    message = models.CharField("说明", max_length=500, blank=True)
 
     objects = FinanceSimulationQuerySet.as_manager()
 

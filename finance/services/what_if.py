@@ -7,12 +7,13 @@ from __future__ import annotations
 import copy
 from collections import Counter
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from pool.models.what_if import DraftStatus, SimulationStatus, may_draft
+from pool.models.what_if import DraftStatus, SimulationStatus
+from pool.services.what_if.common import discard, editable, ensure_drafter, mark_published, newest_simulation
 from pool.services.what_if.drafts import fingerprint
 from portal.outbox import enqueue
 from portal.services.audit import audit
@@ -25,8 +26,7 @@ from .generation import _chunks, member_facts, members_of
 
 
 def _ensure(user) -> None:
-    if not may_draft(user):
-        raise PermissionDenied("只有省级管理员可以修订质押融资政策。")
+    ensure_drafter(user, "修订质押融资政策")
 
 
 def draft_rules(parameters: dict, *, code: str):
@@ -45,17 +45,10 @@ def finance_draft_create(*, user, base: FinancePolicy) -> FinanceDraft:
     return draft
 
 
-def _editable(draft: FinanceDraft) -> FinanceDraft:
-    locked = FinanceDraft.objects.select_for_update().get(pk=draft.pk)
-    if locked.status != DraftStatus.DRAFT:
-        raise ValidationError(f"该草案{locked.get_status_display()}，不能再修改。")
-    return locked
-
-
 @transaction.atomic
 def finance_draft_update(*, user, draft: FinanceDraft, name: str, parameters: dict) -> FinanceDraft:
     _ensure(user)
-    draft = _editable(draft)
+    draft = editable(draft)
     draft_rules(parameters, code=draft.base.code)
     draft.name, draft.parameters = name, parameters
     draft.save()
@@ -64,16 +57,14 @@ def finance_draft_update(*, user, draft: FinanceDraft, name: str, parameters: di
 
 
 def seen_finance_simulation(draft: FinanceDraft) -> FinanceSimulation | None:
-    return (FinanceSimulation.objects.filter(draft=draft, status=SimulationStatus.DONE,
-                                             fingerprint=fingerprint(draft.parameters, {}))
-            .order_by("-finished_at", "-pk").first())
+    return newest_simulation(FinanceSimulation.objects.filter(draft=draft), fingerprint(draft.parameters, {}))
 
 
 @transaction.atomic
 def finance_draft_publish(*, user, draft: FinanceDraft) -> FinancePolicy:
     """The next version of the policy: whitelists generated from then on apply it (newest version in force)."""
     _ensure(user)
-    draft = _editable(draft)
+    draft = editable(draft)
     draft_rules(draft.parameters, code=draft.base.code)
     base = draft.base
     latest = FinancePolicy.objects.filter(code=base.code).aggregate(v=Max("version"))["v"] or 0
@@ -81,9 +72,7 @@ def finance_draft_publish(*, user, draft: FinanceDraft) -> FinancePolicy:
         code=base.code, version=latest + 1, name=base.name, region_code=base.region_code,
         parameters=draft.parameters, description=f"{base.description}\n本版依据修订草案“{draft.name}”发布。".strip())
     seen = seen_finance_simulation(draft)
-    draft.status, draft.published_as, draft.published_by = DraftStatus.PUBLISHED, published, user
-    draft.published_at, draft.simulation_seen = timezone.now(), seen
-    draft.save()
+    mark_published(draft, user=user, published=published, seen=seen)
     audit(actor=user, action="finance_draft.published", target=draft,
           data={"policy": f"{published.code} v{published.version}", "simulation": seen.pk if seen else None})
     return published
@@ -92,11 +81,7 @@ def finance_draft_publish(*, user, draft: FinanceDraft) -> FinancePolicy:
 @transaction.atomic
 def finance_draft_discard(*, user, draft: FinanceDraft) -> FinanceDraft:
     _ensure(user)
-    draft = _editable(draft)
-    draft.status = DraftStatus.DISCARDED
-    draft.save(update_fields=["status", "updated_at"])
-    audit(actor=user, action="finance_draft.discarded", target=draft)
-    return draft
+    return discard(user=user, draft=draft, action="finance_draft.discarded")
 
 
 def finance_simulation_start(*, user, draft: FinanceDraft) -> FinanceSimulation:

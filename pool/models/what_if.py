@@ -34,24 +34,53 @@ class CriteriaDraftQuerySet(models.QuerySet):
         return self if may_draft(user) else self.none()
 
 
-class CriteriaDraft(models.Model):
-    """入库标准修订草案 — the province's draft of a new version of a criteria set."""
+class DraftBase(models.Model):
+    """What every draft of a rule set has: a name, its state, who drafted and who published it, when."""
 
-    base = models.ForeignKey("criteria.CriteriaSet", verbose_name="所依据的标准版本", on_delete=models.PROTECT,
-                             related_name="drafts")
     name = models.CharField("草案名称", max_length=100)
-    parameters = models.JSONField("阈值参数", default=dict)
-    weights = models.JSONField("综合评分权重", default=dict)
     status = models.CharField("状态", max_length=10, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    published_as = models.ForeignKey("criteria.CriteriaSet", verbose_name="发布为", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SimulationBase(models.Model):
+    """What every simulation of a draft has: the draft's fingerprint as run, its state and job, who ran it, when,
+    on which day's rules, and its summary."""
+
+    fingerprint = models.CharField("草案指纹", max_length=64)
+    status = models.CharField("状态", max_length=10, choices=SimulationStatus.choices,
+                              default=SimulationStatus.RUNNING)
+    job = models.ForeignKey("portal.Job", verbose_name="后台任务", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    evaluated_on = models.DateField("评价日期", null=True, blank=True)
+    summary = models.JSONField("模拟结果汇总", default=dict)
+    message = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CriteriaDraft(DraftBase):
+    """入库标准修订草案 — the province's draft of a new version of a criteria set."""
+
+    base = models.ForeignKey("criteria.CriteriaSet", verbose_name="所依据的标准版本", on_delete=models.PROTECT,
+                             related_name="drafts")
+    parameters = models.JSONField("阈值参数", default=dict)
+    weights = models.JSONField("综合评分权重", default=dict)
+    published_as = models.ForeignKey("criteria.CriteriaSet", verbose_name="发布为", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
     simulation_seen = models.ForeignKey("pool.Simulation", verbose_name="发布前查看的模拟", null=True,
                                         blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -78,7 +107,7 @@ class SimulationQuerySet(models.QuerySet):
         return self.filter(draft__in=CriteriaDraft.objects.visible_to(user))
 
 
-class Simulation(models.Model):
+class Simulation(SimulationBase):
     """模拟测算 — one run of a draft against a batch: counts only, no verdict written. Keeps the draft's
     parameters as run, so the result can be reread and checked after the draft changed."""
 
@@ -89,20 +118,8 @@ class Simulation(models.Model):
                              related_name="+")
     parameters = models.JSONField("模拟时的阈值参数")
     weights = models.JSONField("模拟时的评分权重")
-    fingerprint = models.CharField("草案指纹", max_length=64)
-    status = models.CharField("状态", max_length=10, choices=SimulationStatus.choices,
-                              default=SimulationStatus.RUNNING)
-    job = models.ForeignKey("portal.Job", verbose_name="后台任务", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    started_at = models.DateTimeField("开始时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    evaluated_on = models.DateField("评价日期", null=True, blank=True)
     application_count = models.PositiveIntegerField("参与模拟的申报", default=0)
     changed_count = models.PositiveIntegerField("结果变化的申报", default=0)
-    summary = models.JSONField("模拟结果汇总", default=dict)
-    message = models.CharField("说明", max_length=500, blank=True)
 
     objects = SimulationQuerySet.as_manager()
 
@@ -154,24 +171,15 @@ class SimulationChange(models.Model):
 
 
 
-class LifecycleDraft(models.Model):
+class LifecycleDraft(DraftBase):
     """动态调整规则修订草案 — the province's draft of a new version of a lifecycle policy (graduation growth,
     the rate margin, the no-progress years, appeal days, the replenishment factor)."""
 
     base = models.ForeignKey("pool.LifecyclePolicy", verbose_name="所依据的规则版本", on_delete=models.PROTECT,
                              related_name="drafts")
-    name = models.CharField("草案名称", max_length=100)
     parameters = models.JSONField("参数", default=dict)
-    status = models.CharField("状态", max_length=10, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
     published_as = models.ForeignKey("pool.LifecyclePolicy", verbose_name="发布为", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
     simulation_seen = models.ForeignKey("pool.LifecycleSimulation", verbose_name="发布前查看的模拟", null=True,
                                         blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -191,7 +199,7 @@ class LifecycleSimulationQuerySet(models.QuerySet):
         return self.filter(draft__in=LifecycleDraft.objects.visible_to(user))
 
 
-class LifecycleSimulation(models.Model):
+class LifecycleSimulation(SimulationBase):
     """模拟测算（动态调整） — the members of the policy evaluated under the policy in force and the draft on one
     day: whose outcome (graduate, remove, no change) would differ. No proposal is opened."""
 
@@ -200,21 +208,9 @@ class LifecycleSimulation(models.Model):
     base = models.ForeignKey("pool.LifecyclePolicy", verbose_name="对照的现行规则", on_delete=models.PROTECT,
                              related_name="+")
     parameters = models.JSONField("模拟时的参数")
-    fingerprint = models.CharField("草案指纹", max_length=64)
-    status = models.CharField("状态", max_length=10, choices=SimulationStatus.choices,
-                              default=SimulationStatus.RUNNING)
-    job = models.ForeignKey("portal.Job", verbose_name="后台任务", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    started_at = models.DateTimeField("开始时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    evaluated_on = models.DateField("评价日期", null=True, blank=True)
     member_count = models.PositiveIntegerField("参与模拟的入库企业", default=0)
     changed_count = models.PositiveIntegerField("结果变化的入库企业", default=0)
-    summary = models.JSONField("模拟结果汇总", default=dict)
     changes = models.JSONField("结果变化的入库企业", default=list)
-    message = models.CharField("说明", max_length=500, blank=True)
 
     objects = LifecycleSimulationQuerySet.as_manager()
 

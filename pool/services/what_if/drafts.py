@@ -8,23 +8,21 @@ import copy
 import hashlib
 import json
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from criteria.models import CriteriaSet
 from criteria.rules import RulesError, build_rules
 from criteria.signals import criteria_set_published
 from portal.services.audit import audit
 
-from ...models import CriteriaDraft, DraftStatus, Simulation, SimulationStatus
-from ...models.what_if import may_draft
+from ...models import CriteriaDraft, Simulation
+from .common import discard, editable, ensure_drafter, mark_published, newest_simulation
 
 
 def _ensure(user) -> None:
-    if not may_draft(user):
-        raise PermissionDenied("只有省级管理员可以修订入库标准。")
+    ensure_drafter(user, "修订入库标准")
 
 
 def fingerprint(parameters: dict, weights: dict) -> str:
@@ -50,17 +48,10 @@ def draft_create(*, user, base: CriteriaSet, name: str = "") -> CriteriaDraft:
     return draft
 
 
-def _editable(draft: CriteriaDraft) -> CriteriaDraft:
-    locked = CriteriaDraft.objects.select_for_update().get(pk=draft.pk)
-    if locked.status != DraftStatus.DRAFT:
-        raise ValidationError(f"该草案{locked.get_status_display()}，不能再修改。")
-    return locked
-
-
 @transaction.atomic
 def draft_update(*, user, draft: CriteriaDraft, name: str, parameters: dict, weights: dict) -> CriteriaDraft:
     _ensure(user)
-    draft = _editable(draft)
+    draft = editable(draft)
     draft_rules(parameters, weights, code=draft.base.code)
     changed = sorted(k for k in set(parameters) | set(draft.parameters)
                      if parameters.get(k) != draft.parameters.get(k))
@@ -73,9 +64,7 @@ def draft_update(*, user, draft: CriteriaDraft, name: str, parameters: dict, wei
 
 def seen_simulation(draft: CriteriaDraft) -> Simulation | None:
     """The newest finished simulation of the draft exactly as it stands now."""
-    return (Simulation.objects.filter(draft=draft, status=SimulationStatus.DONE,
-                                      fingerprint=fingerprint(draft.parameters, draft.weights))
-            .order_by("-finished_at", "-pk").first())
+    return newest_simulation(Simulation.objects.filter(draft=draft), fingerprint(draft.parameters, draft.weights))
 
 
 @transaction.atomic
@@ -83,7 +72,7 @@ def draft_publish(*, user, draft: CriteriaDraft) -> CriteriaSet:
     """The draft becomes the next version of its criteria set; open batches of that set adopt it and are
     re-scored (the same path as a shipped version)."""
     _ensure(user)
-    draft = _editable(draft)
+    draft = editable(draft)
     draft_rules(draft.parameters, draft.weights, code=draft.base.code)
     base = draft.base
     latest = CriteriaSet.objects.filter(code=base.code).aggregate(v=Max("version"))["v"] or 0
@@ -91,9 +80,7 @@ def draft_publish(*, user, draft: CriteriaDraft) -> CriteriaSet:
         code=base.code, version=latest + 1, name=base.name, parameters=draft.parameters, weights=draft.weights,
         description=f"{base.description}\n本版依据修订草案“{draft.name}”发布。".strip())
     seen = seen_simulation(draft)
-    draft.status, draft.published_as, draft.published_by = DraftStatus.PUBLISHED, published, user
-    draft.published_at, draft.simulation_seen = timezone.now(), seen
-    draft.save()
+    mark_published(draft, user=user, published=published, seen=seen)
     audit(actor=user, action="criteria_draft.published", target=draft,
           data={"criteria_set": f"{published.code} v{published.version}",
                 "simulation": seen.pk if seen else None})
@@ -104,8 +91,4 @@ def draft_publish(*, user, draft: CriteriaDraft) -> CriteriaSet:
 @transaction.atomic
 def draft_discard(*, user, draft: CriteriaDraft) -> CriteriaDraft:
     _ensure(user)
-    draft = _editable(draft)
-    draft.status = DraftStatus.DISCARDED
-    draft.save(update_fields=["status", "updated_at"])
-    audit(actor=user, action="criteria_draft.discarded", target=draft)
-    return draft
+    return discard(user=user, draft=draft, action="criteria_draft.discarded")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from collections import Counter, defaultdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -22,9 +22,10 @@ from ...lifecycle.rules import Outcome, evaluate
 from ...lifecycle.snapshot import Snapshot
 from ...lifecycle.workflow import MembershipStatus
 from ...models import LifecycleDraft, LifecyclePolicy, LifecycleSimulation, Membership
-from ...models.what_if import DraftStatus, SimulationStatus, may_draft
+from ...models.what_if import DraftStatus, SimulationStatus
 from ..lifecycle.evaluation import EMPTY, _latest, _read_chunk
 from ..lifecycle.policies import rules_of
+from .common import discard, editable, ensure_drafter, mark_published, newest_simulation
 from .drafts import fingerprint
 
 CHUNK = 2000
@@ -32,8 +33,7 @@ OUTCOME_LABELS = dict(Outcome.CHOICES)
 
 
 def _ensure(user) -> None:
-    if not may_draft(user):
-        raise PermissionDenied("只有省级管理员可以修订动态调整规则。")
+    ensure_drafter(user, "修订动态调整规则")
 
 
 def draft_rules(parameters: dict, *, code: str):
@@ -52,17 +52,10 @@ def lifecycle_draft_create(*, user, base: LifecyclePolicy) -> LifecycleDraft:
     return draft
 
 
-def _editable(draft: LifecycleDraft) -> LifecycleDraft:
-    locked = LifecycleDraft.objects.select_for_update().get(pk=draft.pk)
-    if locked.status != DraftStatus.DRAFT:
-        raise ValidationError(f"该草案{locked.get_status_display()}，不能再修改。")
-    return locked
-
-
 @transaction.atomic
 def lifecycle_draft_update(*, user, draft: LifecycleDraft, name: str, parameters: dict) -> LifecycleDraft:
     _ensure(user)
-    draft = _editable(draft)
+    draft = editable(draft)
     draft_rules(parameters, code=draft.base.code)
     changed = sorted(k for k in set(parameters) | set(draft.parameters) if parameters.get(k) != draft.parameters.get(k))
     draft.name, draft.parameters = name, parameters
@@ -72,16 +65,14 @@ def lifecycle_draft_update(*, user, draft: LifecycleDraft, name: str, parameters
 
 
 def seen_lifecycle_simulation(draft: LifecycleDraft) -> LifecycleSimulation | None:
-    return (LifecycleSimulation.objects.filter(draft=draft, status=SimulationStatus.DONE,
-                                               fingerprint=fingerprint(draft.parameters, {}))
-            .order_by("-finished_at", "-pk").first())
+    return newest_simulation(LifecycleSimulation.objects.filter(draft=draft), fingerprint(draft.parameters, {}))
 
 
 @transaction.atomic
 def lifecycle_draft_publish(*, user, draft: LifecycleDraft) -> LifecyclePolicy:
     """The next version of the policy: the evaluation job applies it from then on (newest version in force)."""
     _ensure(user)
-    draft = _editable(draft)
+    draft = editable(draft)
     draft_rules(draft.parameters, code=draft.base.code)
     base = draft.base
     latest = LifecyclePolicy.objects.filter(code=base.code).aggregate(v=Max("version"))["v"] or 0
@@ -89,9 +80,7 @@ def lifecycle_draft_publish(*, user, draft: LifecycleDraft) -> LifecyclePolicy:
         code=base.code, version=latest + 1, name=base.name, criteria_sets=base.criteria_sets,
         parameters=draft.parameters, description=f"{base.description}\n本版依据修订草案“{draft.name}”发布。".strip())
     seen = seen_lifecycle_simulation(draft)
-    draft.status, draft.published_as, draft.published_by = DraftStatus.PUBLISHED, published, user
-    draft.published_at, draft.simulation_seen = timezone.now(), seen
-    draft.save()
+    mark_published(draft, user=user, published=published, seen=seen)
     audit(actor=user, action="lifecycle_draft.published", target=draft,
           data={"policy": f"{published.code} v{published.version}", "simulation": seen.pk if seen else None})
     return published
@@ -100,11 +89,7 @@ def lifecycle_draft_publish(*, user, draft: LifecycleDraft) -> LifecyclePolicy:
 @transaction.atomic
 def lifecycle_draft_discard(*, user, draft: LifecycleDraft) -> LifecycleDraft:
     _ensure(user)
-    draft = _editable(draft)
-    draft.status = DraftStatus.DISCARDED
-    draft.save(update_fields=["status", "updated_at"])
-    audit(actor=user, action="lifecycle_draft.discarded", target=draft)
-    return draft
+    return discard(user=user, draft=draft, action="lifecycle_draft.discarded")
 
 
 def lifecycle_simulation_start(*, user, draft: LifecycleDraft) -> LifecycleSimulation:
