@@ -81,7 +81,9 @@ class TokenView(ObtainAuthToken):
         "token": serializers.CharField(), "expires_at": serializers.DateTimeField()}))
     def post(self, request, *args, **kwargs):
         # axes marks the lockout on Django's request, which DRF wraps, so its middleware never sees it here.
-        username = request.data.get("username", "") if hasattr(request.data, "get") else ""  # a JSON list: 400 below
+        raw = request.data.get("username", "") if hasattr(request.data, "get") else ""  # a JSON list: 400 below
+        # The lock-out looks the name up before the serializer checks it: PostgreSQL refuses a NUL in a query.
+        username = str(raw).replace("\x00", "")[:150]
         if AxesProxyHandler.is_locked(request._request, {"username": username}):
             minutes = round(settings.AXES_COOLOFF_TIME * 60)
             if getattr(request._request, "portal_address_throttled", False):
