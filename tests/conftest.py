@@ -94,14 +94,20 @@ def province(db):
 
 @pytest.fixture
 def shipped(db):
-    """The shipped criteria sets and reference tables (a transactional test elsewhere may have flushed them)."""
+    """The shipped criteria sets, reference tables and policies (their data migrations load them; a transactional
+    test elsewhere may have flushed them)."""
     from criteria.models import CriteriaSet, SmeSizeThreshold
     from criteria.services import clear_caches
+    from finance.models import FinancePolicy
+    from pool.services.lifecycle.policies import publish_shipped_policies
 
     if not CriteriaSet.objects.exists():
         call_command("load_criteria_sets", verbosity=0)
     if not SmeSizeThreshold.objects.exists():
         call_command("load_reference_data", verbosity=0)
+    if not FinancePolicy.objects.exists():
+        call_command("load_finance_policies", verbosity=0)
+    publish_shipped_policies()  # the lifecycle policies: a version only where the newest differs or none exists
     clear_caches()
     yield
     clear_caches()

@@ -258,6 +258,7 @@ def _scope_masks(rows) -> Counter:
     return Counter({(scope, year, months): 1 for (scope, year), months in masks.items()})
 
 
+@transaction.atomic(savepoint=False)  # a save outside a transaction (a live server, a script) still locks its rows
 def refresh_entities(series: Series, entities: Iterable[int]) -> None:
     """Recompute the series' rows of these entities and move them between the month-set counts."""
     entities = {e for e in entities if e is not None}
