@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pool.models.what_if import DraftStatus, may_draft
+from pool.models.what_if import DraftStatus
 from pool.services.what_if.drafts import fingerprint
+from pool.views.what_if import _require
 
 from ..forms import FinanceDraftForm
 from ..models import FinanceDraft, FinancePolicy, FinanceSimulation
@@ -26,11 +26,6 @@ from ..services.what_if import (
 
 LABELS = {"membership_statuses": "可进入白名单的入库状态", "list_types": "核查的名单",
           "asset_kinds": "计入的可质押知识产权", "min_assets": "至少应有的可质押知识产权（件）"}
-
-
-def _require(request) -> None:
-    if not may_draft(request.user):
-        raise Http404("页面不存在")
 
 
 def _draft(request, pk) -> FinanceDraft:
