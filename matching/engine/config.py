@@ -22,6 +22,8 @@ class EngineConfig:
     w_ipc_group: float
     w_chain: float
     w_chain_related: float  # a chain listed as related in related_chains.txt
+    chain_term_discount: float  # a demand word used by a share s of its chain's patents counts (1 − this × s)
+    chain_text_scale: float  # τ: the chain weight is earned in proportion to text relevance up to τ (0 = flat)
     w_region_county: float
     w_region_city: float
     w_region_province: float
@@ -48,6 +50,8 @@ class EngineConfig:
     prf_docs: int
     prf_terms: int
     prf_weight: float
+    prf_leave_one_out: bool  # a feedback patent is scored without the words it lent itself
+    prf_score_power: float  # a feedback patent's words count (its first-pass score / the best)^this (0 = alike)
     # batch
     probe_terms: int  # pruned search only: strongest query columns used to find candidates
     probe_postings: int  # 0 = exact search (every posting); n = pruned search, n strongest patents per term

@@ -18,7 +18,7 @@ from .docs import DemandDoc, Explanation, Match, PatentDoc
 from .expansion import Expander
 from .explain import Fragments, explain_pairs
 from .index import TITLE_END, IpcIndex, TextIndex, candidate_matrix
-from .scoring import ChunkScorer, PatentSide, Query, index_side
+from .scoring import ChunkScorer, PatentSide, Query, index_side, with_priors
 from .text import Analyzer, default_analyzer
 
 QUERY_CACHE = 50_000
@@ -70,6 +70,7 @@ class MatchingEngine:
         self.chains: dict[str, int] = {}
         self.arrays = features.PatentArrays.build(patents, self.chains)
         self.related = features.related_matrix(self.chains, self.expander.related_chains)
+        self.chain_share = _chain_share(self.text.weights, self.arrays.chain, len(self.chains))
         cfg = self.config
         self.by_probe = candidate_matrix(self.text, self.ipc, cfg.probe_postings)
         self.prior = IpcPrior(self.text.weights, self.ipc.matrix, self.ipc.key_names)
@@ -117,7 +118,25 @@ class MatchingEngine:
                 col = vocab.get(token)
                 if col is not None:
                     tf[col] = tf.get(col, 0.0) + boost
-        return {col: cfg.w_text * (1.0 + math.log(n)) for col, n in tf.items()}
+        terms = {col: cfg.w_text * (1.0 + math.log(n)) for col, n in tf.items()}
+        share = self._chain_share_of(demand)
+        if share is not None:
+            # the chain part already credits the demand's field: a word most of that chain's patents use (电机 for
+            # a demand filed under 电机) says which chain, not which need, and would count the field twice
+            terms = {col: w * (1.0 - cfg.chain_term_discount * share.get(col, 0.0)) for col, w in terms.items()}
+        return terms
+
+    def _chain_share_of(self, demand: DemandDoc) -> dict[int, float] | None:
+        """Share of the patents of the demand's chain that use each term (None: no field, or one no patent has,
+        or the discount is off)."""
+        if self.config.chain_term_discount <= 0 or self.config.w_chain <= 0:
+            return None
+        code = self.chains.get((demand.industry_field or "").strip())
+        if code is None:
+            return None
+        m = self.chain_share
+        lo, hi = m.indptr[code], m.indptr[code + 1]
+        return dict(zip(m.indices[lo:hi].tolist(), m.data[lo:hi].tolist(), strict=True))
 
     def _build_query(self, demand: DemandDoc, terms: dict[int, float], predicted: dict[str, float]) -> Query:
         cfg, vocab = self.config, self.text.vocab
@@ -251,13 +270,14 @@ class MatchingEngine:
         rows = np.concatenate(candidates) if candidates else np.zeros(0, dtype=np.int64)
         side = index_side(self.text.weights, self.ipc.matrix, self.arrays, rows)
         parts = scorer.components(qidx, side)
-        scorer.set_feedback(self.text.weights, qidx, side, sum(parts.values()), self.readable)
+        scorer.set_feedback(self.text.weights, qidx, side, sum(with_priors(parts, self.config).values()),
+                            self.readable, self.chain_share)
         if scorer.feedback is not None:
             parts["feedback"] = scorer.components_feedback(qidx, side)
             if len(self._feedback) + len(queries) > QUERY_CACHE:
                 self._feedback.clear()
             self._feedback.update((q.demand, row) for q, row in zip(queries, scorer.feedback_rows, strict=True))
-        return scorer, qidx, side, parts
+        return scorer, qidx, side, with_priors(parts, self.config)
 
     def match_candidates(self, demands: Sequence[DemandDoc], candidates: list[np.ndarray], k: int = 20
                          ) -> list[list[Match]]:
@@ -316,6 +336,7 @@ class MatchingEngine:
         side = self._patent_side(patent, len(queries))
         parts = scorer.components(qidx, side)
         parts["feedback"] = scorer.components_feedback(qidx, side)
+        parts = with_priors(parts, self.config)
         total = sum(parts.values())
         related = np.flatnonzero(sum(parts[n] for n in ("text", "expansion", "feedback", "ipc")) > 0)
         explanations = explain_pairs(self, scorer, qidx[related], _take_side(side, related),
@@ -335,6 +356,22 @@ class MatchingEngine:
         arrays = features.PatentArrays.build([patent], dict(self.chains))
         return PatentSide(repeat - 1, self.text.single_row(tokens, self.config)[repeat], ipc_row[repeat],
                           arrays.take(repeat))
+
+
+def _chain_share(weights: sparse.csr_matrix, chain: np.ndarray, n_chains: int) -> sparse.csr_matrix:
+    """chains × terms: the share of a chain's patents that use the term."""
+    rows = np.flatnonzero(chain >= 0)
+    if not n_chains or not len(rows):
+        return sparse.csr_matrix((max(n_chains, 1), weights.shape[1]), dtype=np.float32)
+    member = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (chain[rows], rows)),
+                               shape=(n_chains, weights.shape[0]))
+    used = weights.copy()
+    used.data = np.ones_like(used.data, dtype=np.float32)
+    counts = np.asarray(member.sum(axis=1)).ravel()
+    counts[counts == 0] = 1.0
+    out = (sparse.diags((1.0 / counts).astype(np.float32)) @ (member @ used)).tocsr()
+    out.sort_indices()
+    return out
 
 
 def _take_side(side: PatentSide, idx: np.ndarray) -> PatentSide:

@@ -109,6 +109,8 @@ def explain_pairs(
     feedback = _Rows(side.weights.multiply(scorer.feedback[qidx]), names) if scorer.feedback is not None else None
     ipc = _Rows(side.ipc.multiply(scorer.ipc[qidx]), keys)
     part_lists = {name: values.tolist() for name, values in parts.items()}
+    demand_chain = scorer.demands.chain[qidx]
+    same_chain = ((demand_chain >= 0) & (demand_chain == side.arrays.chain)).tolist()
     fixed = _FixedNotes(engine.config)
     fragments = engine.fragments
     words: dict[int, frozenset] = {}
@@ -133,7 +135,7 @@ def explain_pairs(
         key = (i, tuple(bridged), tuple(related[:5]), shared, predicted)
         if key not in bridge_cache:
             bridge_cache[key] = _bridge_notes(engine, query, *key[1:])
-        notes = bridge_cache[key] + fixed.notes(query.demand, components)
+        notes = bridge_cache[key] + fixed.notes(query.demand, components, same_chain[j])
         out.append(Explanation(tuple(matched[:MAX_TERMS]), expanded, shared, components, notes,
                                _caveats(components), predicted))
     return out
@@ -192,14 +194,12 @@ class _FixedNotes:
     """Chinese sentences on the non-text parts of the score (positive parts only: negative ones are caveats)."""
 
     def __init__(self, cfg):
-        self.same_chain = cfg.w_chain
         self.region = {cfg.w_region_county: REGION_NOTES["county"], cfg.w_region_city: REGION_NOTES["city"],
                        cfg.w_region_province: REGION_NOTES["province"]}
 
-    def notes(self, demand, components: dict[str, float]) -> tuple[str, ...]:
+    def notes(self, demand, components: dict[str, float], same: bool) -> tuple[str, ...]:
         notes = []
         if components["chain"] > 0:
-            same = components["chain"] == self.same_chain
             notes.append(f"同属“{demand.industry_field}”产业链" if same else f"与“{demand.industry_field}”产业链相关")
         if components["region"] > 0 and components["region"] in self.region:
             notes.append(self.region[components["region"]])

@@ -28,27 +28,31 @@ from .metrics import METRIC_KEYS, per_demand, rankings_from
 # stop words and title boost) with every bridge and attribute off.
 OFF = {
     "prior_groups": 0, "w_ipc_subclass": 0.0, "w_ipc_group": 0.0, "ipc_title_weight": 0.0,
-    "pmi_weight": 0.0, "prf_weight": 0.0,
-    "w_chain": 0.0, "w_chain_related": 0.0, "w_region_county": 0.0, "w_region_city": 0.0,
+    "pmi_weight": 0.0, "prf_weight": 0.0, "prf_score_power": 0.0,
+    "w_chain": 0.0, "w_chain_related": 0.0, "chain_text_scale": 0.0, "chain_term_discount": 0.0, "w_region_county": 0.0, "w_region_city": 0.0,
     "w_region_province": 0.0, "w_price_fit": 0.0, "w_price_over": 0.0, "w_mode": 0.0,
 }
 COMPONENTS = {
     "ipc": ("IPC 分类（用户填写与分类器预测，含分类名称用语）",
             ("prior_groups", "w_ipc_subclass", "w_ipc_group", "ipc_title_weight")),
     "cooccurrence": ("专利库共现词（PMI）", ("pmi_weight",)),
-    "feedback": ("伪相关反馈", ("prf_weight",)),
-    "attributes": ("产业链、地域、价格、转化方式",
-                   ("w_chain", "w_chain_related", "w_region_county", "w_region_city", "w_region_province",
-                    "w_price_fit", "w_price_over", "w_mode")),
+    "feedback": ("伪相关反馈（按首轮得分加权）", ("prf_weight", "prf_score_power")),
+    "attributes": ("产业链（随文本证据计入）、地域、价格、转化方式",
+                   ("w_chain", "w_chain_related", "chain_text_scale", "chain_term_discount", "w_region_county",
+                    "w_region_city", "w_region_province", "w_price_fit", "w_price_over", "w_mode")),
 }
+# Settings of the engine's own text model: on in every row, chosen on the training topics like the others.
+TEXT_SETTINGS = ("title_boost",)
 # The settings chosen on the training topics of each fold (values tried; the weights file's value is added).
 GRID = {
+    "title_boost": (1, 2),
     "prior_groups": (0, 3),
-    "pmi_weight": (0.0, 0.2, 0.4),
-    "prf_weight": (0.3, 0.5, 0.7),
-    "w_chain": (0.2, 0.3),
+    "pmi_weight": (0.0, 0.2),
+    "prf_weight": (0.5, 0.8),
+    "prf_score_power": (0.0, 4.0),
+    "w_chain": (0.3, 0.5),
 }
-SELECT_BY = "ndcg@10"
+SELECT_BY = ("ndcg@10", "p@5")  # the setting of a fold is the one with the best sum of these on its training topics
 
 
 def load_split(folder: str | Path) -> tuple[list[PatentDoc], list[DemandDoc], dict]:
@@ -98,7 +102,7 @@ def mean(per: Mapping, ids: Sequence) -> dict[str, float]:
 def variants(base: EngineConfig, parts: Sequence[str], grid: Mapping = GRID) -> list[EngineConfig]:
     """The configurations of a row of the ablation: every part not in ``parts`` off, the grid over the settings
     of the parts that are on (each with the weights file's value as well)."""
-    on = {name for part in parts for name in COMPONENTS[part][1]}
+    on = {name for part in parts for name in COMPONENTS[part][1]} | set(TEXT_SETTINGS)
     off = {k: v for k, v in OFF.items() if k not in on}
     axes = {k: sorted({*vals, getattr(base, k)}) for k, vals in grid.items() if k in on}
     out = []
@@ -117,7 +121,7 @@ def leave_topic_out(per_config: Sequence[dict], demands: Sequence[DemandDoc]) ->
     fold_means = []
     for _topic, ids in sorted(topics.items()):
         train = [d.id for d in demands if d.id not in set(ids)]
-        best = max(range(len(per_config)), key=lambda i: (mean(per_config[i], train)[SELECT_BY], -i))
+        best = max(range(len(per_config)), key=lambda i: (_selection(mean(per_config[i], train)), -i))
         for i in ids:
             held[i] = per_config[best][i]
         fold_means.append(mean(per_config[best], ids))
@@ -126,6 +130,10 @@ def leave_topic_out(per_config: Sequence[dict], demands: Sequence[DemandDoc]) ->
     out.update({f"{k}_sd": statistics.pstdev(m[k] for m in fold_means) for k in METRIC_KEYS})
     out["topics"] = len(topics)
     return out
+
+
+def _selection(figures: Mapping[str, float]) -> float:
+    return sum(figures[k] for k in SELECT_BY)
 
 
 def ablation(patents, demands, qrels, base: EngineConfig | None = None,

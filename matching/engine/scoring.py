@@ -54,6 +54,18 @@ def rows_matrix(cols: Sequence[np.ndarray], weights: Sequence[np.ndarray], width
     return sparse.csr_matrix((data, indices, indptr), shape=(len(cols), width))
 
 
+def _row_values(m: sparse.csr_matrix, row: int, cols: np.ndarray) -> np.ndarray:
+    """``m[row, cols]`` as a dense vector (``m`` with sorted indices)."""
+    lo, hi = m.indptr[row], m.indptr[row + 1]
+    have, values = m.indices[lo:hi], m.data[lo:hi]
+    out = np.zeros(len(cols))
+    if len(have):
+        pos = np.minimum(np.searchsorted(have, cols), len(have) - 1)
+        hit = have[pos] == cols
+        out[hit] = values[pos[hit]]
+    return out
+
+
 def row_sums(m: sparse.spmatrix) -> np.ndarray:
     return np.asarray(m.sum(axis=1), dtype=np.float64).ravel()
 
@@ -73,7 +85,9 @@ class ChunkScorer:
         self.demands = features.DemandArrays.build([q.demand for q in queries], chains)
         self.related = related
         self.feedback: sparse.csr_matrix | None = None
-        self.feedback_rows: list[tuple[np.ndarray, np.ndarray]] = []
+        self.feedback_ratio: sparse.csr_matrix | None = None
+        self.feedback_docs: sparse.csr_matrix | None = None  # queries × index rows: each feedback patent's weight
+        self.feedback_rows: list[tuple[np.ndarray, ...]] = []
 
     def candidates(self, by_probe: sparse.csr_matrix, limit: int) -> list[np.ndarray]:
         """Per query, the patent rows with the best probe scores (at most ``limit``), sorted by row."""
@@ -101,12 +115,25 @@ class ChunkScorer:
     def components_feedback(self, qidx: np.ndarray, side: PatentSide) -> np.ndarray:
         if self.feedback is None:
             return np.zeros(len(qidx))
-        return row_sums(side.weights.multiply(self.feedback[qidx]))
+        out = row_sums(side.weights.multiply(self.feedback[qidx]))
+        if self.cfg.prf_leave_one_out and self.feedback_docs is not None:
+            # a feedback patent is not scored on the words it lent: its own share of the feedback vector is taken
+            # out (leave one out), so the first pass's best patent cannot lock itself in at the top
+            width = self.feedback_docs.shape[1]
+            inside = (side.rows >= 0) & (side.rows < width)
+            own = np.asarray(self.feedback_docs[qidx, np.clip(side.rows, 0, width - 1)]).ravel() * inside
+            lent = np.flatnonzero(own > 0)
+            if len(lent):
+                squares = side.weights[lent].power(2)
+                out[lent] -= own[lent] * row_sums(squares.multiply(self.feedback_ratio[qidx[lent]]))
+        return out
 
     def set_feedback(self, weights: sparse.csr_matrix, qidx: np.ndarray, side: PatentSide, total: np.ndarray,
-                     eligible: np.ndarray):
+                     eligible: np.ndarray, chain_share: sparse.csr_matrix | None = None):
         """Rocchio: the best ``prf_docs`` patents of each query lend it their strongest other words (``eligible``
-        columns only: a single character left over by segmentation says nothing on its own)."""
+        columns only: a single character left over by segmentation says nothing on its own). Each feedback patent
+        counts (its first-pass score / the best)^``prf_score_power``; with ``chain_share`` (chains × terms) a word
+        most patents of the demand's chain use is discounted as in the query (``chain_term_discount``)."""
         cfg = self.cfg
         n = len(self.queries)
         if cfg.prf_docs <= 0 or cfg.prf_weight <= 0 or not len(qidx):
@@ -114,26 +141,56 @@ class ChunkScorer:
         order = np.lexsort((side.rows, -total, qidx))  # by query, best first, ties by row
         rank = np.arange(len(order)) - np.searchsorted(qidx[order], qidx[order])
         top = order[rank < cfg.prf_docs]
-        picks = sparse.csr_matrix(
-            (np.ones(len(top), dtype=np.float32), (qidx[top], side.rows[top])), shape=(n, weights.shape[0])
-        )
+        best = np.zeros(n)
+        np.maximum.at(best, qidx[top], total[top])
+        peak = best[qidx[top]]
+        rel = np.where(peak > 0, np.maximum(total[top], 0.0) / np.where(peak > 0, peak, 1.0), 1.0)
+        doc_w = (rel ** cfg.prf_score_power).astype(np.float32)
+        picks = sparse.csr_matrix((doc_w, (qidx[top], side.rows[top])), shape=(n, weights.shape[0]))
         centroid = (picks @ weights).tocsr()
-        cols, vals = [], []
+        rows = []
         for i, q in enumerate(self.queries):
             lo, hi = centroid.indptr[i], centroid.indptr[i + 1]
-            c, v = centroid.indices[lo:hi], centroid.data[lo:hi]
+            c, raw = centroid.indices[lo:hi], centroid.data[lo:hi]
             fresh = eligible[c] & ~np.isin(c, q.text_cols) & ~np.isin(c, q.exp_cols)
-            c, v = c[fresh], v[fresh]
-            best = np.lexsort((c, -v))[: cfg.prf_terms]
-            c, v = c[best], v[best]
-            cols.append(c)
-            vals.append(cfg.prf_weight * v / v[0] / q.bound if len(v) else v)
-        self.use_feedback(list(zip(cols, vals, strict=True)))
+            c, raw = c[fresh], raw[fresh]
+            v = raw
+            code = self.demands.chain[i]
+            if chain_share is not None and 0 <= code < chain_share.shape[0] and cfg.chain_term_discount > 0:
+                v = raw * (1.0 - cfg.chain_term_discount * _row_values(chain_share, code, c))
+            keep = np.lexsort((c, -v))[: cfg.prf_terms]
+            c, v, raw = c[keep], v[keep], raw[keep]
+            w = cfg.prf_weight * v / v[0] / q.bound if len(v) else v
+            lo, hi = picks.indptr[i], picks.indptr[i + 1]
+            rows.append((c, w, w / np.where(raw > 0, raw, 1.0), picks.indices[lo:hi].copy(), picks.data[lo:hi].copy()))
+        self.use_feedback(rows)
 
-    def use_feedback(self, rows: list[tuple[np.ndarray, np.ndarray]]) -> None:
-        """Feedback columns and weights per query (computed here, or kept from an earlier pass)."""
+    def use_feedback(self, rows: list[tuple[np.ndarray, ...]]) -> None:
+        """Per query: feedback columns and weights, each weight per unit of the feedback patents' sum (for leaving
+        one out), the feedback patents' rows and weights (computed here, or kept from an earlier pass)."""
         self.feedback_rows = rows
-        self.feedback = rows_matrix([c for c, _ in rows], [v for _, v in rows], self.n_terms)
+        self.feedback = rows_matrix([r[0] for r in rows], [r[1] for r in rows], self.n_terms)
+        self.feedback_ratio = rows_matrix([r[0] for r in rows], [r[2] for r in rows], self.n_terms)
+        n_rows = max((int(r[3].max()) + 1 for r in rows if len(r[3])), default=1)
+        self.feedback_docs = rows_matrix([r[3] for r in rows], [r[4] for r in rows], n_rows)
+
+
+TEXT_PARTS = ("text", "expansion", "feedback", "ipc")
+
+
+def with_priors(parts: dict[str, np.ndarray], cfg: EngineConfig) -> dict[str, np.ndarray]:
+    """The parts as they count in the score. The industry chain is a prior that text evidence can overcome, not
+    a filter: with ``chain_text_scale`` τ > 0 a pair earns the chain weight in proportion to its text relevance
+    (text, bridged words, feedback, IPC), in full from τ upward, so a patent of the demand's chain with only the
+    chain's common words in common cannot outrank one that answers the demand's own words. τ = 0: a flat
+    bonus."""
+    tau = cfg.chain_text_scale
+    if tau <= 0:
+        return parts
+    relevance = sum(parts[n] for n in TEXT_PARTS)
+    out = dict(parts)
+    out["chain"] = parts["chain"] * np.clip(relevance / tau, 0.0, 1.0)
+    return out
 
 
 def index_side(weights, ipc_matrix, arrays: features.PatentArrays, rows: np.ndarray) -> PatentSide:
