@@ -2,7 +2,15 @@
 
 from matching.engine import DemandDoc
 from matching.engine.config import EngineConfig
-from matching.engine.protocol import COMPONENTS, OFF, leave_topic_out, markdown_table, variants
+from matching.engine.protocol import (
+    COMPONENTS,
+    GRID,
+    OFF,
+    TEXT_SETTINGS,
+    leave_topic_out,
+    markdown_table,
+    variants,
+)
 
 
 def _demands(topics):
@@ -26,6 +34,15 @@ def test_each_topic_is_ranked_with_the_setting_the_other_topics_chose():
     assert out["ndcg@10_sd"] > 0
 
 
+def test_a_fold_chooses_on_both_aims_of_the_issue():
+    """nDCG@10 and P@5 together: a setting a little ahead on one and far behind on the other is not chosen."""
+    demands = _demands("ABC")
+    ids = [d.id for d in demands]
+    ndcg_only = {i: {"p@5": 0.2, "ndcg@10": 0.81, "mrr": 0.5} for i in ids}
+    both = {i: {"p@5": 0.6, "ndcg@10": 0.80, "mrr": 0.5} for i in ids}
+    assert leave_topic_out([ndcg_only, both], demands)["p@5"] == 0.6
+
+
 def test_a_single_setting_gives_the_plain_mean():
     demands = _demands("AB")
     figures = _figures([d.id for d in demands], lambda i: 0.25)
@@ -39,8 +56,10 @@ def test_a_row_switches_off_every_part_it_does_not_name():
         assert config.prior_groups == 0 and config.pmi_weight == 0 and config.w_chain == 0
         assert config.prf_weight in {0.3, 0.5, base.prf_weight}
     assert len(variants(base, ("feedback",), {"prf_weight": (0.3, 0.5)})) == len({0.3, 0.5, base.prf_weight})
-    (text_only,) = variants(base, ())
-    assert all(getattr(text_only, k) == v for k, v in OFF.items())
+    text_only = variants(base, ())  # the engine's own text model: only its settings (title weight) vary
+    assert len(text_only) == len({*GRID["title_boost"], base.title_boost})
+    assert all(getattr(c, k) == v for c in text_only for k, v in OFF.items())
+    assert set(TEXT_SETTINGS) <= set(GRID)
     assert set(COMPONENTS) == {"ipc", "cooccurrence", "feedback", "attributes"}
 
 

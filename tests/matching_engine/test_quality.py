@@ -8,10 +8,14 @@ import pytest
 from matching.engine.baseline import BM25Baseline
 from matching.engine.metrics import evaluate, rankings_from
 
-# Guards of today's margins on the development split (matching/README.md has them with leave-topic-out); the aim
-# of issue #15 is 0.15 nDCG@10 and 0.10 P@5 — P@5 is not there yet (+0.07).
+# The margins issue #15 asks for over BM25, on the development split and in leave-topic-out cross-validation
+# (matching/README.md has both, with the full grid); a small tolerance for float sums of 50 demands.
 NDCG_MARGIN = 0.15
-P5_MARGIN = 0.07
+P5_MARGIN = 0.10
+EPS = 1e-9
+# A grid small enough for a test (the README's table uses protocol.GRID): held-out topics still get settings
+# chosen on the other topics only.
+TEST_GRID = {"prf_score_power": (0.0, 4.0), "w_chain": (0.3, 0.5)}
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +32,20 @@ def test_baseline_reproduces_the_readme_figures(bm25_figures):
 
 def test_engine_beats_bm25_by_the_margin(dev_batch, dev_demands, dev_qrels, bm25_figures):
     engine = evaluate(rankings_from([d.id for d in dev_demands], dev_batch), dev_qrels)
-    assert engine["ndcg@10"] >= bm25_figures["ndcg@10"] + NDCG_MARGIN, engine
-    assert engine["p@5"] >= bm25_figures["p@5"] + P5_MARGIN, engine
+    assert engine["ndcg@10"] >= bm25_figures["ndcg@10"] + NDCG_MARGIN - EPS, engine
+    assert engine["p@5"] >= bm25_figures["p@5"] + P5_MARGIN - EPS, engine
     assert engine["mrr"] >= bm25_figures["mrr"], engine
+
+
+def test_engine_beats_bm25_by_the_margin_on_held_out_topics(dev_patents, dev_demands, dev_qrels, bm25_figures):
+    from matching.engine.config import EngineConfig
+    from matching.engine.protocol import COMPONENTS, leave_topic_out, per_demand_figures, variants
+
+    configs = variants(EngineConfig.load(), tuple(COMPONENTS), TEST_GRID)
+    held = leave_topic_out([per_demand_figures(c, dev_patents, dev_demands, dev_qrels) for c in configs],
+                           dev_demands)
+    assert held["ndcg@10"] >= bm25_figures["ndcg@10"] + NDCG_MARGIN - EPS, held
+    assert held["p@5"] >= bm25_figures["p@5"] + P5_MARGIN - EPS, held
 
 
 def test_baseline_ranks_with_its_own_plain_segmentation(dev_patents, dev_demands):
