@@ -156,7 +156,8 @@ class ChunkScorer:
             c, raw = c[fresh], raw[fresh]
             v = raw
             code = self.demands.chain[i]
-            if chain_share is not None and 0 <= code < chain_share.shape[0] and cfg.chain_term_discount > 0:
+            if chain_share is not None and 0 <= code < chain_share.shape[0] and cfg.chain_term_discount > 0 \
+                    and cfg.w_chain > 0:
                 v = raw * (1.0 - cfg.chain_term_discount * _row_values(chain_share, code, c))
             keep = np.lexsort((c, -v))[: cfg.prf_terms]
             c, v, raw = c[keep], v[keep], raw[keep]
