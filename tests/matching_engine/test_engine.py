@@ -177,6 +177,46 @@ def test_industry_chain_counts_only_for_the_same_chain(small_engine):
     assert _pair_parts(small_engine, replace(SYMPTOM, industry_field="食品"), "die")["chain"] == 0
 
 
+def test_the_chain_bonus_is_earned_with_text_evidence(small_engine):
+    """A prior, not a filter: below ``chain_text_scale`` of text relevance a pair gets that share of the chain
+    weight, from it upward all of it."""
+    cfg = small_engine.config
+    for m in small_engine.match_one(SYMPTOM, k=3):
+        parts = m.explanation.components
+        relevance = parts["text"] + parts["expansion"] + parts["feedback"] + parts["ipc"]
+        if m.patent_id in {"die", "coat"}:  # the demand's chain (铸造)
+            assert parts["chain"] == pytest.approx(cfg.w_chain * min(1.0, relevance / cfg.chain_text_scale))
+
+
+def test_a_word_every_patent_of_the_demands_chain_uses_counts_nothing_under_that_field():
+    """Filed under 电机, 电机 says which chain, not which need (the chain part already credits it); filed under
+    no field, the same word counts in full."""
+    motors = [PatentDoc(id=f"m{i}", title=f"一种电机{part}结构", abstract=f"一种电机{part}结构，效率高。",
+                        industry_chain="电机") for i, part in enumerate(("定子", "转子", "机壳冷却"))]
+    burrs = PatentDoc(id="burr", title="一种铸件毛刺自动去除装置", abstract="一种铸件毛刺自动去除装置，去毛刺效率高。",
+                      industry_chain="铸造")
+    engine = MatchingEngine().fit([*motors, burrs])
+    filed = DemandDoc(id="w", title="去毛刺效率低", description="电机壳体加工后毛刺多", industry_field="电机")
+    col = engine.text.vocab["电机"]
+    weight = dict(zip(engine.build_query(filed).text_cols.tolist(), engine.build_query(filed).text_w.tolist(),
+                      strict=True))
+    assert weight[col] == 0.0 and weight[engine.text.vocab["毛刺"]] > 0
+    unfiled = DemandDoc(id="u", title=filed.title, description=filed.description)
+    assert dict(zip(engine.build_query(unfiled).text_cols.tolist(), engine.build_query(unfiled).text_w.tolist(),
+                    strict=True))[col] > 0
+    assert engine.match_one(filed, k=1)[0].patent_id == "burr"
+
+
+def test_a_feedback_patent_is_not_scored_on_the_words_it_lent(dev_patents, dev_demands):
+    config = EngineConfig.load()
+    with_own = MatchingEngine(config.replace(prf_leave_one_out=False)).fit(dev_patents)
+    without = MatchingEngine(config.replace(prf_leave_one_out=True)).fit(dev_patents)
+    demand = dev_demands[0]
+    first = with_own.match_one(demand, k=1)[0]
+    same = next(m for m in without.match_one(demand, k=150) if m.patent_id == first.patent_id)
+    assert same.explanation.components["feedback"] < first.explanation.components["feedback"]
+
+
 def _weights_file(tmp_path, **changes):
     """A copy of the shipped weights with some settings changed (``None`` drops one)."""
     data = {**json.loads(WEIGHTS_FILE.read_text(encoding="utf-8")), **changes}
