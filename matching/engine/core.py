@@ -18,7 +18,7 @@ from .docs import DemandDoc, Explanation, Match, PatentDoc
 from .expansion import Expander
 from .explain import Fragments, explain_pairs
 from .index import TITLE_END, IpcIndex, TextIndex, candidate_matrix
-from .scoring import ChunkScorer, PatentSide, Query, index_side, with_priors
+from .scoring import ChunkScorer, PatentSide, Query, index_side, row_values, with_priors
 from .text import Analyzer, default_analyzer
 
 QUERY_CACHE = 50_000
@@ -119,24 +119,22 @@ class MatchingEngine:
                 if col is not None:
                     tf[col] = tf.get(col, 0.0) + boost
         terms = {col: cfg.w_text * (1.0 + math.log(n)) for col, n in tf.items()}
-        share = self._chain_share_of(demand)
-        if share is not None:
+        code = self._discounted_chain(demand)
+        if code is not None and terms:
             # the chain part already credits the demand's field: a word most of that chain's patents use (电机 for
             # a demand filed under 电机) says which chain, not which need, and would count the field twice
-            terms = {col: w * (1.0 - cfg.chain_term_discount * share.get(col, 0.0)) for col, w in terms.items()}
+            cols = np.fromiter(terms, dtype=np.int64, count=len(terms))
+            shares = row_values(self.chain_share, code, cols).tolist()
+            terms = {col: w * (1.0 - cfg.chain_term_discount * s)
+                     for (col, w), s in zip(terms.items(), shares, strict=True)}
         return terms
 
-    def _chain_share_of(self, demand: DemandDoc) -> dict[int, float] | None:
-        """Share of the patents of the demand's chain that use each term (None: no field, or one no patent has,
-        or the discount is off)."""
+    def _discounted_chain(self, demand: DemandDoc) -> int | None:
+        """The chain code whose word shares discount the demand's words (None: no field, a field no patent has,
+        or the discount or the chain part off)."""
         if self.config.chain_term_discount <= 0 or self.config.w_chain <= 0:
             return None
-        code = self.chains.get((demand.industry_field or "").strip())
-        if code is None:
-            return None
-        m = self.chain_share
-        lo, hi = m.indptr[code], m.indptr[code + 1]
-        return dict(zip(m.indices[lo:hi].tolist(), m.data[lo:hi].tolist(), strict=True))
+        return self.chains.get((demand.industry_field or "").strip())
 
     def _build_query(self, demand: DemandDoc, terms: dict[int, float], predicted: dict[str, float]) -> Query:
         cfg, vocab = self.config, self.text.vocab

@@ -54,7 +54,7 @@ def rows_matrix(cols: Sequence[np.ndarray], weights: Sequence[np.ndarray], width
     return sparse.csr_matrix((data, indices, indptr), shape=(len(cols), width))
 
 
-def _row_values(m: sparse.csr_matrix, row: int, cols: np.ndarray) -> np.ndarray:
+def row_values(m: sparse.csr_matrix, row: int, cols: np.ndarray) -> np.ndarray:
     """``m[row, cols]`` as a dense vector (``m`` with sorted indices)."""
     lo, hi = m.indptr[row], m.indptr[row + 1]
     have, values = m.indices[lo:hi], m.data[lo:hi]
@@ -158,7 +158,7 @@ class ChunkScorer:
             code = self.demands.chain[i]
             if chain_share is not None and 0 <= code < chain_share.shape[0] and cfg.chain_term_discount > 0 \
                     and cfg.w_chain > 0:
-                v = raw * (1.0 - cfg.chain_term_discount * _row_values(chain_share, code, c))
+                v = raw * (1.0 - cfg.chain_term_discount * row_values(chain_share, code, c))
             keep = np.lexsort((c, -v))[: cfg.prf_terms]
             c, v, raw = c[keep], v[keep], raw[keep]
             w = cfg.prf_weight * v / v[0] / q.bound if len(v) else v
