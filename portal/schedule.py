@@ -8,6 +8,8 @@ from celery.schedules import crontab
 BEAT_SCHEDULE = {
     # Tasks queued while the broker was unreachable (portal.outbox), sent once it answers again.
     "portal.outbox.drain": {"task": "portal.outbox.drain", "schedule": crontab()},  # every minute
+    # Audit entries a web process committed and could not seal before it stopped (batched sealing).
+    "portal.seal_audit_entries": {"task": "portal.tasks.seal_audit_entries", "schedule": crontab()},  # every minute
     "portal.purge_expired_exports": {
         "task": "portal.tasks.purge_expired_exports",
         "schedule": crontab(hour=3, minute=17),

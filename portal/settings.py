@@ -108,6 +108,10 @@ TEMPLATES = [
     }
 ]
 
+# The commonest widgets written in Python, byte for byte as their templates write them (a filter bar's selects cost
+# more through the templates than a page of rows).
+FORM_RENDERER = "portal.form_renderer.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
@@ -215,6 +219,9 @@ AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 # MLPS level 3 keeps the audit log at least six months (a system check refuses less); nothing purges younger
 # entries, and the database refuses to delete any (portal migration 0005).
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+# Committed audit entries are sealed into the hash chain by each process at most this often, in one locked
+# transaction per batch (portal.services.audit); 0 seals at every commit (development and tests).
+AUDIT_SEAL_SECONDS = float(os.environ.get("AUDIT_SEAL_SECONDS", "0" if DEBUG else "1"))
 
 # Staff accounts (county, city, province, bank, admin) confirm each login with a TOTP code (portal/security/otp.py);
 # on in production, off in development and tests unless set.

@@ -24,6 +24,15 @@ def send_notification(recipient_ids: list[int], verb: str, title: str, body: str
     return len(notify(recipients=recipients, verb=verb, title=title, body=body, url=url, email=email))
 
 
+@shared_task(name="portal.tasks.seal_audit_entries", ignore_result=True)
+def seal_audit_entries() -> int:
+    """Every minute: committed audit entries still outside the hash chain sealed (those of a web process that
+    stopped before its batch seal; normally none)."""
+    from .services.audit import seal_pending
+
+    return seal_pending()
+
+
 @shared_task(name="portal.tasks.purge_expired_exports", ignore_result=True)
 def purge_expired_exports() -> int:
     return purge_expired_exports_service()

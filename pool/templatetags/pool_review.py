@@ -4,6 +4,9 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from ..models import ApplicationStatus, ApplicationTransition, Verdict
 from ..schema import section_label
@@ -79,6 +82,39 @@ def status_label(value: str) -> str:
 @register.filter
 def verdict_label(value: str) -> str:
     return _VERDICT_LABELS.get(value, value)
+
+
+QUEUE_ROW = (
+    '<tr data-application="{pk}">\n'
+    '      <td><input type="checkbox" name="ids" value="{pk}" aria-label="选择 {name}"></td>\n'
+    '      <td><a href="{queue_url}{pk}/?next={back}">{name}</a><div class="muted small">{uscc}</div></td>\n'
+    '      <td>{region}</td><td>{industry}</td>\n'
+    '      <td><span class="status-badge" data-status="{status}">{status_label}</span></td>\n'
+    '      <td>{verdict}</td>\n'
+    '      <td class="num">{score}</td>\n'
+    '      <td>第 {revision} 版</td>\n'
+    '      <td>{submitted}</td>\n'
+    '      <td>{batch}</td>\n'
+    '    </tr>')
+QUEUE_EMPTY = '<tr><td colspan="10" class="muted">没有符合条件的申报</td></tr>'
+
+
+@register.simple_tag
+def queue_rows(applications, queue_url: str, back: str) -> str:
+    """The review queue's rows. Written here rather than in the template: the template engine spent more on 50
+    rows of ten cells than the rest of the page together; the markup is the one the template wrote."""
+    e = conditional_escape
+    rows = []
+    for a in applications:
+        verdict = (f'<span class="verdict verdict-{e(a.verdict)}">{e(verdict_label(a.verdict))}</span>'
+                   if a.verdict else "—")
+        rows.append(QUEUE_ROW.format(
+            pk=e(localize(a.pk)), name=e(a.enterprise_name), queue_url=e(queue_url), back=e(back), uscc=e(a.uscc),
+            region=e(a.region.name), industry=e(a.industry_code or "—"), status=e(a.status),
+            status_label=e(status_label(a.status)), verdict=verdict,
+            score=e(localize(a.score)) if a.score is not None else "—", revision=e(localize(a.revision_number)),
+            submitted=e(stamp(a.submitted_at)), batch=e(a.batch.name)))
+    return mark_safe("\n    ".join(rows) or QUEUE_EMPTY)  # noqa: S308  (every value above is escaped)
 
 
 @register.filter

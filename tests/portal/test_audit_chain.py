@@ -2,6 +2,7 @@
 ``verify_audit_chain`` names the first broken link, the admin cannot add, change or delete entries, and on
 PostgreSQL the database itself refuses UPDATE and DELETE."""
 
+import importlib
 import threading
 
 import pytest
@@ -185,3 +186,98 @@ def test_postgres_two_concurrent_writers_keep_one_chain(postgres):  # noqa: F811
     report = verify_chain()
     assert report.ok and report.checked == AuditEntry.objects.count() >= 50 and report.unsealed == 0
     assert sorted(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, report.checked + 1))
+
+
+# Batched sealing (production: AUDIT_SEAL_SECONDS > 0): one seal per batch and process, the chain as before.
+
+@pytest.fixture
+def batched(settings):
+    audit_service = importlib.import_module("portal.services.audit")
+
+    settings.AUDIT_SEAL_SECONDS = 60
+    yield audit_service
+    audit_service.flush_scheduled_seal()
+
+
+def test_batched_commits_schedule_one_seal_that_seals_them_all(batched, enterprise_user,
+                                                                django_capture_on_commit_callbacks):
+    for i in range(3):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            _entries(enterprise_user, 2)
+        if i == 0:
+            timer = batched._scheduled
+    assert timer is not None and batched._scheduled is timer  # the later commits joined the scheduled batch
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 6  # committed, not sealed yet
+    batched.flush_scheduled_seal()  # what the timer does when its seconds are up
+    assert batched._scheduled is None
+    assert list(AuditEntry.objects.order_by("id").values_list("seq", flat=True)) == [1, 2, 3, 4, 5, 6]
+    report = verify_chain()
+    assert report.ok and report.checked == 6 and report.unsealed == 0
+
+
+def test_batched_a_rolled_back_transaction_schedules_nothing(batched, enterprise_user):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _entries(enterprise_user, 1)
+        raise RuntimeError("the change failed")
+    assert batched._scheduled is None and not AuditEntry.objects.exists()
+
+
+def test_the_minutely_task_seals_what_a_stopped_process_left(enterprise_user, settings):
+    from portal.tasks import seal_audit_entries
+
+    settings.AUDIT_SEAL_SECONDS = 60
+    with transaction.atomic():
+        _entries(enterprise_user, 2)
+    audit_service = importlib.import_module("portal.services.audit")
+
+    timer, audit_service._scheduled = audit_service._scheduled, None  # the process stopped before its batch
+    if timer is not None:
+        timer.cancel()
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 2
+    assert seal_audit_entries() == 2
+    assert verify_chain().ok and verify_chain().unsealed == 0
+    assert settings.CELERY_BEAT_SCHEDULE["portal.seal_audit_entries"]["task"] == "portal.tasks.seal_audit_entries"
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_postgres_concurrent_writers_batched_seal_within_the_interval(postgres, settings, monkeypatch):  # noqa: F811
+    """Two writers, 50 commits: sealed by the process's timer in a few batches (not 50 locked transactions),
+    without anyone calling ``seal_pending``; one unbroken chain."""
+    import time
+
+    from django.db import connections
+
+    audit_service = importlib.import_module("portal.services.audit")
+
+    settings.AUDIT_SEAL_SECONDS = 0.2
+    seals = []
+    real_seal = audit_service.seal_pending
+    monkeypatch.setattr(audit_service, "seal_pending", lambda: seals.append(1) or real_seal())
+    writers = [user_with_role("enterprise"), user_with_role("county")]
+    errors = []
+
+    def write(user):
+        try:
+            for i in range(25):
+                with transaction.atomic():
+                    audit(actor=user, action="user.login", data={"i": i})
+                time.sleep(0.004)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(u,)) for u in writers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    deadline = time.monotonic() + 10
+    while AuditEntry.objects.filter(seq__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    report = verify_chain()
+    assert report.ok and report.unsealed == 0 and report.checked == AuditEntry.objects.count() == 50
+    assert sorted(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 51))
+    assert 1 <= len(seals) < 25  # batches, not one seal per commit

@@ -1,0 +1,131 @@
+#!/usr/bin/env python
+"""CPU per request of the load bench's pages, in-process: what ``bench/load.py`` measures, without the noise of
+a shared machine. Each page (the queue, an application's detail, the decide comment, the one-query view) is
+requested ``--requests`` times through the whole Django stack (middleware, session, template) with the bench's
+settings (``load_settings``: DEBUG off), signed in as a bench reviewer; the figures are this process's CPU
+time per request, the PostgreSQL backend's, and the queries per request.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> python bench/load_profile.py
+    DATABASE_URL=… python bench/load_profile.py --requests 200 --profile detail   # cProfile of one page
+
+The database must hold the bench's data (``bench/load.py`` makes it). The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import secrets
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("OTP_REQUIRED", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ["DJANGO_SETTINGS_MODULE"] = "load_settings"
+from _setup import cpu_seconds, database_cpu_seconds, require_postgresql, setup_django  # noqa: E402
+
+CSRF = "x" * 32
+
+
+def signed_in_client(username: str):
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
+
+    from portal.models import User
+
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = session.session_key
+    client.cookies["csrftoken"] = CSRF
+    return user, client
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--reviewer", default="bench_reviewer_00")
+    parser.add_argument("--profile", choices=["queue", "detail", "decide", "one_query"], default=None)
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--lines", type=int, default=60)
+    args = parser.parse_args()
+    require_postgresql()
+    setup_django()
+    from django.db import connection
+
+    from pool.models import Application, ApplicationStatus
+
+    user, client = signed_in_client(args.reviewer)
+    region = user.organisation.region_id
+    ids = list(Application.objects.filter(region_id=region, status=ApplicationStatus.SUBMITTED,
+                                          current_revision__isnull=False).order_by("pk")
+               .values_list("pk", flat=True)[:200])
+    pages = {
+        "queue": lambda i: client.get("/pool/review/?status=submitted"),
+        "detail": lambda i: client.get(f"/pool/review/{ids[i % len(ids)]}/"),
+        "decide": lambda i: client.post(f"/pool/review/{ids[i % len(ids)]}/criteria/1/",
+                                        {"outcome": "", "justification": "已核对营业执照与专利证书。"},
+                                        HTTP_X_CSRFTOKEN=CSRF),
+        "one_query": lambda i: client.get("/bench/one-query/"),
+    }
+    expected = {"queue": 200, "detail": 200, "decide": 302, "one_query": 200}
+    figures = {}
+    for name, call in pages.items():
+        for i in range(3):  # warm-up: templates, per-process caches
+            response = call(i)
+            assert response.status_code == expected[name], (name, response.status_code)
+        queries: list[str] = []
+
+        def log(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(log):
+            call(3)
+        profiler = cProfile.Profile() if args.profile == name else None
+        db_before, cpu_before, wall_before = database_cpu_seconds(), cpu_seconds(), time.perf_counter()
+        if profiler:
+            profiler.enable()
+        for i in range(args.requests):
+            response = call(i)
+            assert response.status_code == expected[name], (name, response.status_code)
+        if profiler:
+            profiler.disable()
+        cpu = cpu_seconds() - cpu_before
+        wall = time.perf_counter() - wall_before
+        db_after = database_cpu_seconds()
+        figures[name] = {
+            "queries": len(queries), "cpu_ms": round(cpu / args.requests * 1000, 2),
+            "db_cpu_ms": round((db_after - db_before) / args.requests * 1000, 2) if db_after is not None else None,
+            "wall_ms": round(wall / args.requests * 1000, 2),
+        }
+        print(f"{name:10s} {figures[name]}", flush=True)
+        if profiler:
+            stats = pstats.Stats(profiler).sort_stats(args.sort)
+            stats.print_stats(args.lines)
+            if os.environ.get("CALLEES"):
+                stats.print_callees(os.environ["CALLEES"])
+        if os.environ.get("SHOW_QUERIES") == name:
+            for sql in queries:
+                print(sql[:400])
+    print(json.dumps({"requests": args.requests, "load_average": [round(x, 2) for x in os.getloadavg()],
+                      "pages": figures}))
+
+
+if __name__ == "__main__":
+    main()
