@@ -14,7 +14,9 @@ def application_list(*, user: User):
 
 
 def application_detail_queryset():
-    return Application.objects.select_related("batch__criteria_set", "enterprise", "region", "current_revision")
+    # The region's parents too: pages name the county in full (province, city, county) without a query per level.
+    return Application.objects.select_related("batch__criteria_set", "enterprise", "region__parent__parent",
+                                              "current_revision")
 
 
 def latest_evaluation(application: Application) -> Evaluation | None:

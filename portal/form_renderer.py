@@ -66,7 +66,7 @@ def _select(widget: dict) -> str | None:
         for option in group_choices:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
-            parts.append("\n  " + _option(option))
+            parts.append("\n  " + _option(option) + "\n")  # select_option.html ends in a newline
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

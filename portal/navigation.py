@@ -8,8 +8,10 @@ app edits another's templates to appear in the menu.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from .plugins import app_modules
 
@@ -42,13 +44,20 @@ def _nav_modules():
 def nav_items_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
-    role = user.role
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return [dict(item) for item in _role_items(user.role, urlconf, get_script_prefix())]
+
+
+@lru_cache(maxsize=64)
+def _role_items(role: str, urlconf, script_prefix: str) -> tuple[dict, ...]:
+    """A role's menu entries with their URLs: the same for every request of the role (the code's items, reversed
+    under the request's URLconf and prefix), so built once per process rather than on every page."""
     items = [(item, module) for module in _nav_modules() for item in getattr(module, "NAV_ITEMS", [])
              if role in item.roles or (role == "admin" and "admin" in item.roles)]
     items.sort(key=lambda pair: pair[0].order)
-    return [{"label": i.label, "url": u, "url_name": i.url_name,
-             "group": getattr(module, "NAV_GROUP", "") if i.group == "" else i.group}
-            for i, module in items if (u := i.url())]
+    return tuple({"label": i.label, "url": u, "url_name": i.url_name,
+                  "group": getattr(module, "NAV_GROUP", "") if i.group == "" else i.group}
+                 for i, module in items if (u := i.url()))
 
 
 def nav_menu_for(user, path: str = "") -> list[dict]:

@@ -111,10 +111,11 @@ def review_queue_export(request):
     return export_response(ReviewQueueExporter(user=request.user, params=params_of(request)))
 
 
-def reviewed_application(request, pk) -> Application:
+def reviewed_application(request, pk, queryset=None) -> Application:
     """A submitted application in the reviewer's region; anything else (or anyone else) gets 404."""
     ensure_reviewer(request)
-    application = get_visible_or_404(selectors.application_detail_queryset(), request.user, pk=pk)
+    queryset = selectors.application_detail_queryset() if queryset is None else queryset
+    application = get_visible_or_404(queryset, request.user, pk=pk)
     if application.current_revision_id is None:
         raise Http404("该申报尚未提交")
     return application
@@ -150,7 +151,7 @@ def _action_forms(actions, states, errors: dict, posted: dict) -> list[dict]:
 def detail_context(request, application: Application, *, errors=None, posted=None) -> dict:
     evaluation = selectors.latest_evaluation(application)
     revision = application.current_revision
-    previous = application.revisions.filter(number=revision.number - 1).first()
+    previous = application.revisions.filter(number=revision.number - 1).first() if revision.number > 1 else None
     states = criterion_states(application, evaluation)
     actions = available_actions(request.user, application)
     diff = revision_diff(previous.data, revision.data, previous.attachments, revision.attachments) \
@@ -208,7 +209,8 @@ def review_decide(request, pk):
 @require_POST
 def criterion_review_view(request, pk, number):
     """Override (or justify) one criterion's machine verdict, with the reasons."""
-    application = reviewed_application(request, pk)
+    # Only the scope is checked here: the service reads the application again, locked (its facts are not needed).
+    application = reviewed_application(request, pk, Application.objects.only("pk", "current_revision_id"))
     try:
         criterion_review_save(application=application, reviewer=request.user, number=number,
                               outcome=request.POST.get("outcome", ""),

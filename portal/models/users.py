@@ -44,7 +44,20 @@ class User(AbstractUser):
     def role(self) -> str:
         if self.organisation_id is None:
             return Role.ADMIN
-        return self.organisation.kind
+        return self.own_organisation().kind
+
+    def own_organisation(self):
+        """The person's organisation, read with its region in one query the first time (every page asks for the
+        role, and scoping for the region)."""
+        if self.organisation_id is None:
+            return None
+        descriptor = type(self).organisation
+        if not descriptor.is_cached(self):
+            from .organisations import Organisation
+
+            descriptor.field.set_cached_value(
+                self, Organisation.objects.select_related("region").get(pk=self.organisation_id))
+        return self.organisation
 
     @property
     def role_label(self) -> str:
@@ -52,4 +65,4 @@ class User(AbstractUser):
 
     @property
     def region(self):
-        return self.organisation.region if self.organisation_id else None
+        return self.own_organisation().region if self.organisation_id else None
