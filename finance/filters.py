@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from portal.filters import RegionFilter
+from portal.filters import ModelChoiceFilter, RegionFilter
 from portal.models import Organisation
 
 from .models import (
@@ -113,7 +113,7 @@ class EntryFilter(django_filters.FilterSet):
 
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="企业名称/信用代码", method=_search("enterprise_name", "uscc"))
-    bank = django_filters.ModelChoiceFilter(label="银行", queryset=_banks, empty_label="全部银行")
+    bank = ModelChoiceFilter(label="银行", queryset=_banks, empty_label="全部银行")
     credited = yes_no("已授信", "credit_amount", is_set=True)
     region = RegionFilter()
 
@@ -125,7 +125,7 @@ class CaseFilter(django_filters.FilterSet):
 class LoanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="企业/合同编号", method=_search("case__enterprise_name", "case__uscc",
                                                                      "contract_no"))
-    bank = django_filters.ModelChoiceFilter(label="银行", queryset=_banks, empty_label="全部银行")
+    bank = ModelChoiceFilter(label="银行", queryset=_banks, empty_label="全部银行")
     status = django_filters.ChoiceFilter(label="还款状态", choices=LoanStatus.choices, empty_label="全部")
     pledged = yes_no("已质押登记", "pledge", is_set=True)
     since = django_filters.DateFilter(label="起始日不早于", field_name="start_on", lookup_expr="gte")
@@ -159,7 +159,7 @@ class SubsidyFilter(django_filters.FilterSet):
 
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label="状态", choices=ClaimStatus.choices, empty_label="全部状态")
-    bank = django_filters.ModelChoiceFilter(label="银行", queryset=_banks, empty_label="全部银行")
+    bank = ModelChoiceFilter(label="银行", queryset=_banks, empty_label="全部银行")
     region = RegionFilter()
 
     class Meta:

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from portal.filters import OrderingFilter, RegionFilter
+from portal.filters import ModelChoiceFilter, OrderingFilter, RegionFilter
 
 from ..models import Application, ApplicationStatus, Batch, BatchState, Verdict
 
@@ -16,7 +16,7 @@ def _visible_batches(request):
 
 class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="企业名称/信用代码", method="search")
-    batch = django_filters.ModelChoiceFilter(label="申报批次", queryset=_visible_batches, empty_label="全部批次")
+    batch = ModelChoiceFilter(label="申报批次", queryset=_visible_batches, empty_label="全部批次")
     status = django_filters.ChoiceFilter(label="状态", choices=ApplicationStatus.choices, empty_label="全部状态")
     verdict = django_filters.ChoiceFilter(label="预审结论", choices=Verdict.choices, empty_label="全部")
     region = RegionFilter()
@@ -76,7 +76,7 @@ class ReviewFilter(django_filters.FilterSet):
     """The reviewer's queue and the ranked lists: one FilterSet for the pages, the API and the exports."""
 
     q = django_filters.CharFilter(label="关键词", method="search", help_text="企业名称或统一社会信用代码")
-    batch = django_filters.ModelChoiceFilter(label="申报批次", queryset=_visible_batches, empty_label="全部批次")
+    batch = ModelChoiceFilter(label="申报批次", queryset=_visible_batches, empty_label="全部批次")
     status = django_filters.ChoiceFilter(label="状态", choices=ApplicationStatus.choices, empty_label="全部状态")
     verdict = django_filters.ChoiceFilter(label="预审结论", choices=Verdict.choices, empty_label="全部")
     industry = django_filters.CharFilter(label="行业代码", method=_industry_prefix, help_text="如 C35")

@@ -4,7 +4,7 @@ follow-up milestones (接续培育). Each is shared by its page, its Excel expor
 import django_filters
 from django.db.models import Q
 
-from portal.filters import RegionFilter
+from portal.filters import ModelChoiceFilter, RegionFilter
 
 from ..lifecycle.workflow import MembershipStatus
 from ..models import FollowUpMilestone, Membership, MilestoneKind, ReplenishmentEntry
@@ -15,7 +15,7 @@ class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="search", help_text="企业名称或统一社会信用代码")
     status = django_filters.ChoiceFilter(label="状态", choices=MembershipStatus.CHOICES, empty_label="全部状态")
     region = RegionFilter(label="所在地（区划代码）")
-    batch = django_filters.ModelChoiceFilter(label="入库批次", queryset=_visible_batches, empty_label="全部批次")
+    batch = ModelChoiceFilter(label="入库批次", queryset=_visible_batches, empty_label="全部批次")
     year = django_filters.NumberFilter(label="入库年度", field_name="admitted_on", lookup_expr="year")
     replenishment = django_filters.ChoiceFilter(
         label="入库方式", choices=[("yes", "增补入库"), ("no", "常规入库")], empty_label="全部",
