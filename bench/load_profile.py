@@ -8,6 +8,7 @@ the queries per request.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> python bench/load_profile.py
     DATABASE_URL=… python bench/load_profile.py --requests 200 --profile detail   # cProfile of one page
+    DATABASE_URL=… python bench/load_profile.py --server   # and through gunicorn: worker + PostgreSQL CPU
 
 The database must hold the bench's data (``bench/load.py`` makes it). The last line is one JSON object.
 """
@@ -57,6 +58,80 @@ def signed_in_client(username: str):
     return user, client
 
 
+def _process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_figures(session_key: str, ids: list[int], requests: int, per_round: int) -> dict:
+    """The same pages through gunicorn (one sync worker, as ``load.py`` serves them), one request at a time:
+    the worker's CPU and its PostgreSQL backends' CPU per request, of the quietest round."""
+    import http.client
+    import signal
+    import subprocess
+    import urllib.parse
+
+    import load
+    from django.db import connection, connections
+
+    connections.close_all()
+    port = load.free_port()
+    server = load.start_server(port, 1)
+    database = connection.settings_dict["NAME"]
+    cookie = f"sessionid={session_key}; csrftoken={CSRF}"
+
+    def call(method: str, path: str, body: dict | None = None) -> int:
+        headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers |= {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": CSRF}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.status
+
+    pages = {
+        "queue": lambda i: call("GET", "/pool/review/?status=submitted"),
+        "detail": lambda i: call("GET", f"/pool/review/{ids[i % len(ids)]}/"),
+        "decide": lambda i: call("POST", f"/pool/review/{ids[i % len(ids)]}/criteria/1/",
+                                 {"outcome": "", "justification": "已核对营业执照与专利证书。"}),
+        "one_query": lambda i: call("GET", "/bench/one-query/"),
+    }
+    expected = {"queue": 200, "detail": 200, "decide": 302, "one_query": 200}
+    figures = {}
+    try:
+        worker = int(subprocess.check_output(["pgrep", "-P", str(server.pid)]).split()[0])
+        for name, page in pages.items():
+            for i in range(5):
+                assert page(i) == expected[name], name
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                               [database])
+                backends = [row[0] for row in cursor.fetchall()]
+            best = None
+            for start in range(0, requests, per_round):
+                count = min(per_round, requests - start)
+                worker_before, db_before = _process_cpu(worker), sum(_process_cpu(p) for p in backends)
+                for i in range(start, start + count):
+                    assert page(i) == expected[name], name
+                spent = ((_process_cpu(worker) - worker_before) / count,
+                         (sum(_process_cpu(p) for p in backends) - db_before) / count)
+                if best is None or sum(spent) < sum(best):
+                    best = spent
+            figures[name] = {"worker_cpu_ms": round(best[0] * 1000, 1), "db_cpu_ms": round(best[1] * 1000, 1)}
+            print(f"gunicorn {name:10s} {figures[name]}", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=200)
@@ -65,6 +140,8 @@ def main() -> None:
     parser.add_argument("--profile", choices=["queue", "detail", "decide", "one_query"], default=None)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=60)
+    parser.add_argument("--server", action="store_true",
+                        help="also through gunicorn (one worker): the worker's and PostgreSQL's CPU per request")
     args = parser.parse_args()
     require_postgresql()
     setup_django()
@@ -130,8 +207,10 @@ def main() -> None:
         if os.environ.get("SHOW_QUERIES") == name:
             for sql in queries:
                 print(sql[:400])
-    print(json.dumps({"requests": args.requests, "load_average": [round(x, 2) for x in os.getloadavg()],
-                      "pages": figures}))
+    result = {"requests": args.requests, "load_average": [round(x, 2) for x in os.getloadavg()], "pages": figures}
+    if args.server:
+        result["gunicorn"] = server_figures(client.cookies["sessionid"].value, ids, args.requests, args.round)
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
