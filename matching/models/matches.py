@@ -80,6 +80,27 @@ class Match(models.Model):
         return round(min(max(self.score, 0.0), 1.0) * 100)
 
 
+class MatchCandidate(models.Model):
+    """候选匹配 — a pair that a chunk of a fanned-out full run found among the best of its patent within the
+    chunk's demands. A patent's top list over every demand is drawn from these (each chunk keeps its own top
+    ``top_k_per_patent`` per patent, so the union holds the overall best); the run's finish ranks them and deletes
+    them. Plain ids, no foreign keys: a scratch table written by COPY and read once."""
+
+    run = models.ForeignKey("matching.MatchingRun", verbose_name="匹配批次", on_delete=models.CASCADE,
+                            related_name="+", db_index=False)
+    demand_id = models.BigIntegerField("需求")
+    patent_id = models.BigIntegerField("专利")
+    score = models.FloatField("匹配度")
+
+    class Meta:
+        verbose_name = "候选匹配"
+        verbose_name_plural = "候选匹配"
+        indexes = [models.Index(fields=["run", "demand_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id} ↔ {self.patent_id}"
+
+
 class DealQuerySet(ScopedQuerySet):
     scope_region = "match__demand__region"
     scope_organisation = "match__demand__enterprise"

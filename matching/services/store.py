@@ -51,16 +51,7 @@ class StoreResult:
     new_pairs: list = field(default_factory=list)
 
 
-class SerialisedExplanation(str):
-    """An explanation already turned into JSON (by the chunks of a fanned-out run, in parallel): stored as is."""
-
-    def to_dict(self) -> dict:
-        return json.loads(self)
-
-
 def _explanation_json(explanation) -> str:
-    if isinstance(explanation, str):
-        return str(explanation)
     return json.dumps(explanation.to_dict(), ensure_ascii=False)
 
 
