@@ -2,6 +2,7 @@
 
 import time
 
+from matching.services.fanout import MatchingFanout
 from pool.services.batch_scoring import ScoringFanout
 from portal.services.audit import audit
 
@@ -34,6 +35,18 @@ class SlowFirstAttempt(ScoringFanout):
         return super().chunk(run, chunk)
 
 
+class SlowMatchingAfterStoring(MatchingFanout):
+    """Matching whose second chunk hangs on its first attempt after its rows are stored and committed, so a test
+    can kill the worker process between storing and counting the chunk: the redelivered chunk stores again."""
+
+    def chunk(self, run, chunk) -> dict:
+        result = super().chunk(run, chunk)
+        if chunk.index == 1 and chunk.attempts == 1:
+            time.sleep(120)
+        return result
+
+
 COUNTING = Counting()
 FAILING = Failing()
 SLOW_SCORING = SlowFirstAttempt()
+SLOW_MATCHING = SlowMatchingAfterStoring()

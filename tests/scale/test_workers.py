@@ -8,7 +8,7 @@ import time
 import pytest
 
 from matching.choices import RunStatus
-from matching.models import Match, MatchingRun
+from matching.models import Match, MatchCandidate, MatchingPolicy, MatchingRun
 from matching.services import runs
 from pool.loadgen import generate_applications
 from pool.models import Evaluation
@@ -125,3 +125,33 @@ def test_a_worker_process_killed_in_a_chunk_changes_nothing_in_the_results(two_w
     fanout_chunk.delay(chunk.pk)
     time.sleep(3)
     assert evaluations() == expected and AuditEntry.objects.filter(action="batch.scored").count() == 1
+
+
+def test_a_worker_killed_after_storing_its_matching_chunk_leaves_the_eager_rows(two_workers, catalogue):
+    MatchingPolicy.objects.create(top_k_per_demand=6, top_k_per_patent=2)  # short lists: chunks prune
+    runs.match_all()
+    expected = matches()
+    moved = Match.objects.filter(rank=1).update(score=0.5)  # every demand has a row for its chunk to put right
+
+    city = user_with_role("city", "420200")
+    job = Job.objects.create(kind="matching", title="供需匹配（全量）", created_by=city)
+    matching = MatchingRun.objects.create(kind="full", job=job, started_by=city)
+    runs.matching_run_execute(run_id=matching.pk, chunk_size=10, handler="tests.scale.handlers.SLOW_MATCHING")
+    fanned = FanoutRun.objects.get(params__matching_run=matching.pk)
+    chunk = FanoutChunk.objects.get(run=fanned, index=1)
+    stored = Match.objects.filter(run=matching, demand_id__gte=chunk.lo, demand_id__lte=chunk.hi)
+    deadline = time.monotonic() + 120
+    while not (chunk.attempts == 1 and stored.exists()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        chunk.refresh_from_db()
+    assert chunk.attempts == 1 and chunk.status != "done" and stored.exists()
+    os.kill(chunk.pid, signal.SIGKILL)  # its rows are committed; it dies before the chunk is counted
+
+    assert wait_finished(job).status == "done", job.message
+    chunk.refresh_from_db()
+    matching.refresh_from_db()
+    assert chunk.attempts == 2 and chunk.status == "done"
+    assert matches() == expected
+    assert (matching.created_count, matching.updated_count, matching.deleted_count) == (0, moved, 0)
+    assert not MatchCandidate.objects.exists()
+    assert AuditEntry.objects.filter(action="matching_run.finished", target_id=str(matching.pk)).count() == 1
