@@ -81,21 +81,25 @@ class Match(models.Model):
 
 
 class MatchCandidate(models.Model):
-    """候选匹配 — a pair that a chunk of a fanned-out full run found among the best of its patent within the
-    chunk's demands. A patent's top list over every demand is drawn from these (each chunk keeps its own top
-    ``top_k_per_patent`` per patent, so the union holds the overall best); the run's finish ranks them and deletes
-    them. Plain ids, no foreign keys: a scratch table written by COPY and read once."""
+    """候选匹配 — a pair a chunk of a fanned-out full run kept for the second stage: in its demand's new list
+    (``rank``) or among the chunk's best of its patent (``patent_best``: each chunk keeps its own top
+    ``top_k_per_patent`` per patent, so the union holds the overall best). ``explanation`` (JSON text) only for a
+    pair not yet stored. The patents' stage ranks them, writes the pairs' rows and deletes them. Plain ids, no
+    foreign keys: a scratch table written by COPY and read once."""
 
     run = models.ForeignKey("matching.MatchingRun", verbose_name="匹配批次", on_delete=models.CASCADE,
                             related_name="+", db_index=False)
     demand_id = models.BigIntegerField("需求")
     patent_id = models.BigIntegerField("专利")
     score = models.FloatField("匹配度")
+    rank = models.PositiveSmallIntegerField("需求内排名", null=True)
+    patent_best = models.BooleanField("分片内专利前列", default=False)
+    explanation = models.TextField("匹配说明", null=True)
 
     class Meta:
         verbose_name = "候选匹配"
         verbose_name_plural = "候选匹配"
-        indexes = [models.Index(fields=["run", "demand_id"])]
+        indexes = [models.Index(fields=["run", "demand_id"]), models.Index(fields=["run", "patent_id"])]
 
     def __str__(self) -> str:
         return f"{self.demand_id} ↔ {self.patent_id}"

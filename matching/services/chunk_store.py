@@ -1,17 +1,25 @@
-"""Storing a full matching run fanned out over the workers, without one process merging every list.
+"""Storing a full matching run fanned out over the workers, in two stages of chunks, never merging every list in
+one process.
 
-Why this split. A demand's list depends on that demand's scores only, so the chunk that scored the demand stores
-it: its rows are reconciled in the chunk's own transaction, on whichever worker took the chunk, in parallel with
-the other chunks. A patent's list needs the scores of every demand, but only a chunk's best ``top_k_per_patent``
-pairs of a patent can reach that patent's list over all demands (the overall best k lie in the union of each
-chunk's best k). So each chunk also keeps those pairs as Match rows (they need their explanation, computed where
-the pair was scored) and notes them as candidates (``MatchCandidate``: ids and score, written by COPY). The finish,
-once, ranks every patent's candidates in the database — ``ROW_NUMBER() OVER (PARTITION BY patent ORDER BY score
-DESC, demand)``, the tie-break of ``store.store_lists`` — and sets ``patent_rank`` and drops the suggestions left in
-no list with a handful of set-based statements in one transaction. What stays serial is one sort of the candidates
-and the rows whose ``patent_rank`` moved, inside PostgreSQL (SQLite runs the same SQL), not Python objects built
-for every pair. A second fan-out by patent-id range could split that too, at the cost of another round of tasks
-and a second "finish once"; measured first, it was not needed (bench/scale_out.py prints the finish's share).
+Why two stages. A demand's list depends on that demand's scores only; a patent's list on every demand's scores,
+but only a chunk's best ``top_k_per_patent`` pairs of a patent can reach it (the overall best k lie in the union
+of each chunk's best k). So:
+
+1. **Demand chunks** (by demand-id range, ``chunk_lists_store``): each scores its demands, reconciles the rows
+   its demands already have (score, explanation, ``rank``; a pair in no patent's reach loses ``patent_rank``) and
+   writes the pairs it keeps — its demands' new lists and its best pairs of each patent — to a scratch table
+   (``MatchCandidate``, by COPY; the explanation, serialised here in parallel, only for pairs not yet stored).
+2. **Patent chunks** (by patent-id range, ``patent_lists_store``), started once by the last demand chunk: each
+   ranks its patents' candidates — ``ROW_NUMBER() OVER (PARTITION BY patent ORDER BY score DESC, demand)``, the
+   tie-break of ``store.store_lists`` — moves the ``patent_rank`` that changed, inserts the new pairs with both
+   ranks final (``INSERT … SELECT``, so a first run writes each row once), clears the ranks of closed demands'
+   rows and deletes the suggestions left in no list, in set-based SQL, in its own transaction.
+
+Then the run finishes once: the counts, one audit entry, one notification. What stays serial is small and does not
+grow with the pairs: cutting the id ranges and dispatching. A single finish ranking every patent in SQL was tried
+first: the ranking itself is cheap, but setting ``patent_rank`` on every new row (each an UPDATE through the
+table's nine indexes) cost ≈ 60 µs a row in one backend — minutes at a national size, so the rows are written by
+the patent chunks, side by side, instead.
 
 What ``store_lists(full=True)`` guarantees, and how it is kept here:
 
@@ -19,25 +27,26 @@ What ``store_lists(full=True)`` guarantees, and how it is kept here:
   each patent's top ``top_k_per_patent`` over every demand likewise (score, then demand id);
 - a stored pair's score (and its explanation, when the score moved) is refreshed whenever the run scored it, even
   if it is in no list; rows whose score and ranks did not move are not written, so a re-run on unchanged data
-  writes nothing (the chunk keeps a candidate's current ``patent_rank``; the finish writes only those that moved);
-- a pair in no list is deleted only while it is still a suggestion (the finish deletes them all in one statement,
-  so the count of dropped suggestions is the eager run's); a pair someone acted on (contacted, negotiating, deal,
-  dropped — with its deal and feedback) stays, its ranks cleared;
+  writes nothing;
+- a pair in no list is deleted only while it is still a suggestion; a pair someone acted on (contacted,
+  negotiating, deal, dropped — with its deal and feedback) stays, its ranks cleared;
 - the rows of demands no longer open lose their ranks (and go if still suggestions), as in a full run;
-- the run's counts: created = rows this run inserted that are still there, updated = older rows this run changed,
-  deleted = older suggestions the finish removed, kept = rows someone acted on; then the run's one audit entry and
-  one notification (``fanout.MatchingFanout.finish``). A full run notifies no enterprise (as before).
+- the run's counts are the eager run's: created = rows this run inserted, updated = older rows it changed,
+  deleted = older suggestions it removed, kept = rows someone acted on. A full run notifies no enterprise.
 
-Writers: chunks take PostgreSQL's advisory lock of ``store`` in shared mode (they write disjoint demands' rows, so
-they run side by side), the finish and the incremental runs take it exclusively (they rewrite patents' lists).
+Redelivery: a demand chunk replaces its own candidates and rewrites the same rows; a patent chunk already applied
+(its counts are written in its own transaction) does nothing again; an insert meets ``ON CONFLICT DO NOTHING``.
+Writers: chunks take the advisory lock of ``store`` in shared mode (disjoint demands, then disjoint patents, side
+by side); the incremental runs take it exclusively, between chunks.
 
-While a run is under way each demand's list switches with its chunk's commit; a patent's list shows old ranks
-until the finish (and a new candidate, unranked, in no list) — the same rows a reader saw before the run, or after.
+While a run is under way a demand's known pairs switch with its chunk; its new pairs and the patents' lists switch
+with the patent chunks — each reader sees rows from before or after the run, never a half-built list of a patent.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -51,10 +60,8 @@ from .store import (
     RANKED_FIELDS,
     StoreResult,
     _chunks,
-    _insert,
     _primary_ranks,
     _scored_pairs,
-    _serialise_writers,
     _update,
 )
 
@@ -63,37 +70,40 @@ FIELDS = ("pk", "demand_id", "patent_id", "status", "score", "rank", "patent_ran
 
 def chunk_lists_store(*, run, demand_ids: list[int], lists: dict, k_demand: int, k_patent: int,
                       min_score: float) -> dict:
-    """Reconcile the stored rows of ``demand_ids`` (one chunk's open demands) with their fresh ``lists``
-    ({demand id: [engine Match, …]}) and note the chunk's best pairs of each patent as candidates. Running it
+    """Stage 1 for ``demand_ids`` (one chunk's open demands) and their fresh ``lists`` ({demand id: [engine
+    Match, …]}): their stored rows reconciled, the pairs the patent stage needs written as candidates. Running it
     again for the same chunk (a redelivered task) leaves the same rows and candidates."""
     scored = _scored_pairs(DEMAND_SIDE, lists, min_score)
     demand_rank = _primary_ranks(DEMAND_SIDE, lists, scored, k_demand)
-    candidates = best_of_each_patent(scored, k_patent)
+    best = best_of_each_patent(scored, k_patent)
     now = timezone.now()
     with transaction.atomic():
         _share_writers()
-        _candidates_replace(run, demand_ids, candidates, scored)
+        for chunk in _chunks(demand_ids):
+            MatchCandidate.objects.filter(run=run, demand_id__in=chunk).delete()
         rescored, reranked, existing = [], [], set()
         for chunk in _chunks(demand_ids):
             for row in Match.objects.filter(demand_id__in=chunk).values(*FIELDS).iterator(chunk_size=5000):
                 pair = (row["demand_id"], row["patent_id"])
                 existing.add(pair)
-                # A candidate keeps its current patent rank (the finish moves it if it must); any other pair of
-                # these demands is in no patent's list any more. A suggestion in no list is left unranked and the
-                # finish deletes it, with the others, in one statement.
+                # A pair among the chunk's best of its patent keeps its patent rank (the patent stage moves it);
+                # any other pair of these demands is in no patent's list any more. A suggestion left in no list
+                # is deleted by the patent stage, with the others of its patent.
                 desired = {"rank": demand_rank.get(pair),
-                           "patent_rank": row["patent_rank"] if pair in candidates else None,
+                           "patent_rank": row["patent_rank"] if pair in best else None,
                            "score": scored[pair][0] if pair in scored else row["score"]}
                 if desired["score"] != row["score"]:
                     rescored.append(Match(pk=row["pk"], run=run, updated_at=now,
                                           explanation=scored[pair][1].to_dict(), **desired))
                 elif any(row[name] != desired[name] for name in RANKED_FIELDS):
                     reranked.append(Match(pk=row["pk"], run=run, updated_at=now, **desired))
-        new = [(d, p, scored[(d, p)][0], demand_rank.get((d, p)), None, scored[(d, p)][1])
-               for d, p in sorted((set(demand_rank) | candidates) - existing)]
         _update(rescored, reranked, run, now)
-        _insert(new, run, now)
-    return {"demands": len(demand_ids), "pairs": len(scored), "candidates": len(candidates), "created": len(new),
+        kept = sorted(set(demand_rank) | best)
+        _candidates_write(run, [
+            (d, p, scored[(d, p)][0], demand_rank.get((d, p)), (d, p) in best,
+             None if (d, p) in existing else json.dumps(scored[(d, p)][1].to_dict(), ensure_ascii=False))
+            for d, p in kept])
+    return {"demands": len(demand_ids), "pairs": len(scored), "candidates": len(kept),
             "updated": len(rescored) + len(reranked)}
 
 
@@ -110,68 +120,92 @@ def best_of_each_patent(scored: dict, k: int) -> set[tuple]:
     return best
 
 
-def patent_lists_finish(*, run, k_patent: int, since) -> StoreResult:
-    """Rank each patent's candidates of ``run`` over every chunk, move the ``patent_rank`` that changed, clear
-    the ranks of closed demands' rows, delete the suggestions left in no list, drop the candidates. ``since``: when
-    the run started (its rows created since are its own)."""
+def patent_lists_store(*, run, lo: int, hi: int, k_patent: int, since) -> dict:
+    """Stage 2 for the patents with ids in ``[lo, hi]``: rank their candidates over every demand chunk, move the
+    ``patent_rank`` that changed, insert the new pairs, clear closed demands' ranks, delete the suggestions in no
+    list, drop the candidates. ``since``: when the run started (older rows are not its own). Returns the number of
+    older suggestions deleted."""
     table, candidates, demands = Match._meta.db_table, MatchCandidate._meta.db_table, Demand._meta.db_table
-    ranks, adapt = "matching_patent_ranks", connection.ops.adapt_datetimefield_value
-    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    stamp, since, closed = [run.pk, adapt(timezone.now())], adapt(since), f"SELECT id FROM {demands} WHERE NOT is_open"
+    ranks, adapt, postgresql = "matching_patent_ranks", connection.ops.adapt_datetimefield_value, \
+        connection.vendor == "postgresql"
+    distinct = "IS DISTINCT FROM" if postgresql else "IS NOT"
+    now = adapt(timezone.now())
+    closed = f"SELECT id FROM {demands} WHERE NOT is_open"
+    mine, theirs = f"run_id = %s AND patent_id BETWEEN {int(lo)} AND {int(hi)}", \
+        f"{table}.patent_id BETWEEN {int(lo)} AND {int(hi)}"
     suggested = MatchStatus.SUGGESTED.value
-    with transaction.atomic(), connection.cursor() as cursor:
-        _serialise_writers()
-        # A demand closed while the run went on takes no place in a patent's list.
-        cursor.execute(f"DELETE FROM {candidates} WHERE run_id = %s AND demand_id IN ({closed})", [run.pk])
+    with connection.cursor() as cursor:
+        _share_writers()
         cursor.execute(f"DROP TABLE IF EXISTS {ranks}")
+        # A demand closed while the run went on takes no place in a patent's list.
         cursor.execute(
             f"CREATE TEMP TABLE {ranks} AS SELECT demand_id, patent_id, rn FROM ("
             f"SELECT demand_id, patent_id, ROW_NUMBER() OVER (PARTITION BY patent_id ORDER BY score DESC, "
-            f"demand_id) AS rn FROM {candidates} WHERE run_id = %s) AS c WHERE rn <= %s", [run.pk, k_patent])
+            f"demand_id) AS rn FROM {candidates} WHERE {mine} AND patent_best AND demand_id NOT IN ({closed})"
+            f") AS c WHERE rn <= %s", [run.pk, k_patent])
         cursor.execute(f"CREATE INDEX {ranks}_pair ON {ranks} (demand_id, patent_id)")
+        stamp = [run.pk, now]
         cursor.execute(f"UPDATE {table} SET patent_rank = NULL, run_id = %s, updated_at = %s "
-                       f"WHERE patent_rank IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {ranks} AS r "
+                       f"WHERE {theirs} AND patent_rank IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {ranks} AS r "
                        f"WHERE r.demand_id = {table}.demand_id AND r.patent_id = {table}.patent_id)", stamp)
         cursor.execute(f"UPDATE {table} SET patent_rank = r.rn, run_id = %s, updated_at = %s FROM {ranks} AS r "
                        f"WHERE {table}.demand_id = r.demand_id AND {table}.patent_id = r.patent_id "
                        f"AND {table}.patent_rank {distinct} r.rn", stamp)
         cursor.execute(f"UPDATE {table} SET rank = NULL, run_id = %s, updated_at = %s "
-                       f"WHERE rank IS NOT NULL AND demand_id IN ({closed})", stamp)
-        unlisted = "status = %s AND rank IS NULL AND patent_rank IS NULL"
-        cursor.execute(f"SELECT count(*) FROM {table} WHERE {unlisted} AND created_at < %s", [suggested, since])
+                       f"WHERE {theirs} AND rank IS NOT NULL AND demand_id IN ({closed})", stamp)
+        explanation = "CAST(c.explanation AS jsonb)" if postgresql else "c.explanation"
+        cursor.execute(
+            f"INSERT INTO {table} (demand_id, patent_id, score, rank, patent_rank, explanation, status, run_id, "
+            f"created_at, updated_at, introduction_brokered) "
+            f"SELECT c.demand_id, c.patent_id, c.score, c.rank, r.rn, {explanation}, %s, %s, %s, %s, %s "
+            f"FROM {candidates} AS c LEFT JOIN {ranks} AS r "
+            f"ON r.demand_id = c.demand_id AND r.patent_id = c.patent_id "
+            f"WHERE c.run_id = %s AND c.patent_id BETWEEN {int(lo)} AND {int(hi)} AND c.explanation IS NOT NULL "
+            f"AND (c.rank IS NOT NULL OR r.rn IS NOT NULL) AND c.demand_id NOT IN ({closed}) "
+            f"ON CONFLICT (demand_id, patent_id) DO NOTHING", [suggested, run.pk, now, now, False, run.pk])
+        unlisted = f"{theirs} AND status = %s AND rank IS NULL AND patent_rank IS NULL"
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE {unlisted} AND created_at < %s",
+                       [suggested, adapt(since)])
         deleted = cursor.fetchone()[0]
         cursor.execute(f"DELETE FROM {table} WHERE {unlisted}", [suggested])
-        cursor.execute(f"DELETE FROM {candidates} WHERE run_id = %s", [run.pk])
+        cursor.execute(f"DELETE FROM {candidates} WHERE {mine}", [run.pk])
         cursor.execute(f"DROP TABLE {ranks}")
+    return {"deleted": deleted}
+
+
+def run_counts(*, run, since, deleted: int) -> StoreResult:
+    """The run's counts once every chunk is stored: its rows created since it started and older rows it changed."""
+    table, adapt = Match._meta.db_table, connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FILTER (WHERE created_at >= %s), count(*) FILTER (WHERE created_at < %s) "
-                       f"FROM {table} WHERE run_id = %s", [since, since, run.pk])
+                       f"FROM {table} WHERE run_id = %s", [adapt(since), adapt(since), run.pk])
         created, updated = cursor.fetchone()
-        cursor.execute(f"SELECT count(*) FROM {table} WHERE status <> %s", [suggested])
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE status <> %s", [MatchStatus.SUGGESTED.value])
         kept = cursor.fetchone()[0]
     return StoreResult(created=created, updated=updated, deleted=deleted, kept=kept)
 
 
 def candidates_drop(*, run_id: int) -> None:
-    """The candidates of a run that failed: no finish will read them."""
+    """What is left of a run's candidates (none when every patent chunk ran; all of them when the run failed)."""
     MatchCandidate.objects.filter(run_id=run_id).delete()
 
 
 def _share_writers() -> None:
-    """Chunks write disjoint demands' rows side by side; the finish and the incremental runs wait for them."""
+    """Chunks write disjoint rows side by side; the incremental runs wait for them (and they for it)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_KEY])
 
 
-def _candidates_replace(run, demand_ids: list[int], candidates: set, scored: dict) -> None:
-    """This chunk's candidates, in place of any an earlier attempt of the chunk wrote."""
-    for chunk in _chunks(demand_ids):
-        MatchCandidate.objects.filter(run=run, demand_id__in=chunk).delete()
+def _candidates_write(run, rows: list[tuple]) -> None:
+    """``(demand, patent, score, rank, patent best, explanation JSON or None)`` rows; on PostgreSQL by COPY."""
     if connection.vendor != "postgresql":
-        MatchCandidate.objects.bulk_create((MatchCandidate(run=run, demand_id=d, patent_id=p, score=scored[(d, p)][0])
-                                            for d, p in candidates), batch_size=1000)
+        MatchCandidate.objects.bulk_create((MatchCandidate(run=run, demand_id=d, patent_id=p, score=score, rank=rank,
+                                                           patent_best=best, explanation=explanation)
+                                            for d, p, score, rank, best, explanation in rows), batch_size=1000)
         return
-    sql = f"COPY {MatchCandidate._meta.db_table} (run_id, demand_id, patent_id, score) FROM STDIN"
+    sql = (f"COPY {MatchCandidate._meta.db_table} (run_id, demand_id, patent_id, score, rank, patent_best, "
+           "explanation) FROM STDIN")
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for d, p in candidates:
-            copy.write_row((run.pk, d, p, scored[(d, p)][0]))
+        for row in rows:
+            copy.write_row((run.pk, *row))

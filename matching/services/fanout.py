@@ -1,13 +1,13 @@
-"""A full matching run fanned out over the workers (``portal.services.fanout``).
+"""A full matching run fanned out over the workers (``portal.services.fanout``), in two stages.
 
 Starting: the engine of the current catalogue is fitted once and stored on the shared volume
-(``shared_index``); the open demands are split by id range. A chunk: any worker loads that stored index
-(memory-mapped, once per process), matches its demands and stores their lists itself, in its own transaction —
-each demand's rows reconciled, and the chunk's best pairs of each patent kept as candidates for the patents'
-lists (``chunk_store``; a redelivered chunk leaves the same rows). Finishing, once, after the last chunk: each
-patent's list is ranked over every demand from those candidates by set-based SQL, the suggestions left in no list
-are deleted, then one audit entry and one notification. The lists are never all loaded into one process: the
-work that grows with the run is in the chunks, so it shrinks with workers (why this split: ``chunk_store``).
+(``shared_index``); the open demands are split by id range. A demand chunk: any worker loads that stored index
+(memory-mapped, once per process), matches its demands and stores what it can itself, in its own transaction —
+its demands' existing rows reconciled, the pairs it keeps written as candidates (``chunk_store``). The last demand
+chunk starts the second stage, in the same transaction that finishes the first: the patents split by id range; a
+patent chunk ranks its patents' lists over every demand and writes their rows. The last patent chunk finishes the
+run once: its counts, one audit entry, one notification, the job done. The lists are never all loaded into one
+process: the work that grows with the run is in chunks, so it shrinks with workers (why: ``chunk_store``).
 """
 
 from __future__ import annotations
@@ -15,24 +15,34 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from portal.models import FanoutRun
+from django.db import transaction
+
+from portal.models import FanoutChunk, FanoutRun
 from portal.services.audit import audit
 from portal.services.fanout import fanout_start, id_ranges
+from portal.services.jobs import job_fail, job_finish, job_progress
 from portal.services.notifications import notify_on_commit
 
 from ..choices import RunStatus
-from ..models import Demand, MatchingPolicy, MatchingRun
-from .chunk_store import candidates_drop, chunk_lists_store, patent_lists_finish
+from ..models import Demand, MatchingPolicy, MatchingRun, SupplyPatent
+from .chunk_store import candidates_drop, chunk_lists_store, patent_lists_store, run_counts
 from .engine import demand_docs
 from .runs import finish_run, run_summary
 from .shared_index import load_shared_index, shared_index
 
 DEMAND_CHUNK = 1000  # demands per chunk task
+PATENT_CHUNK = 20_000  # patents per chunk task of the second stage
 HANDLER = "matching.services.fanout.MATCHING_FANOUT"
+PATENT_HANDLER = "matching.services.fanout.PATENT_LISTS_FANOUT"
 
 
 def fanout_for(run: MatchingRun) -> FanoutRun | None:
+    """The demand stage of a full run."""
     return FanoutRun.objects.filter(params__matching_run=run.pk).first()
+
+
+def patent_stage_for(run: MatchingRun) -> FanoutRun | None:
+    return FanoutRun.objects.filter(params__patent_lists_of=run.pk).first()
 
 
 def _policy(run: MatchingRun) -> MatchingPolicy:
@@ -55,6 +65,8 @@ def matching_fanout_start(run: MatchingRun, *, chunk_size: int | None = None,
 
 
 class MatchingFanout:
+    """The demand stage: a chunk matches its demands and stores what depends on them alone."""
+
     def chunk(self, fanout_run, chunk) -> dict:
         params = fanout_run.params
         engine = load_shared_index(params["index"])
@@ -66,17 +78,52 @@ class MatchingFanout:
                                  k_demand=params["k_demand"], k_patent=params["k_patent"],
                                  min_score=params["min_score"])
 
+    def finish(self, fanout_run, results: list[dict]) -> None:
+        """Start the patent stage (its records and messages commit with this stage's end); the job goes on."""
+        params = fanout_run.params
+        demands = sum(part.get("demands", 0) for part in results)
+        MatchingRun.objects.filter(pk=params["matching_run"]).update(demand_count=demands)
+        run = MatchingRun.objects.get(pk=params["matching_run"])
+        if run.job_id:
+            job_progress(job_id=run.job_id, message=f"已匹配 {demands} 项需求，正在排定各专利的推荐名单")
+        ranges = id_ranges(SupplyPatent.objects.all(), params.get("patent_chunk") or PATENT_CHUNK)
+        fanout_start(handler=PATENT_HANDLER, ranges=ranges,
+                     params={"patent_lists_of": run.pk, "k_patent": params["k_patent"],
+                             "started": params["started"], "chunks": fanout_run.chunk_count})
+        return None
+
+    def failed(self, fanout_run, message: str) -> None:
+        _run_failed(fanout_run.params["matching_run"], message)
+
+
+class PatentListsFanout:
+    """The patent stage: a chunk ranks its patents' lists and writes their rows; the last one finishes the run."""
+
+    def chunk(self, fanout_run, chunk) -> dict:
+        params = fanout_run.params
+        run = MatchingRun.objects.get(pk=params["patent_lists_of"])
+        with transaction.atomic():
+            # An attempt that committed and whose worker died before the chunk was counted: nothing to redo.
+            earlier = FanoutChunk.objects.select_for_update().get(pk=chunk.pk).result
+            if earlier.get("applied"):
+                return earlier
+            counts = patent_lists_store(run=run, lo=chunk.lo, hi=chunk.hi, k_patent=params["k_patent"],
+                                        since=_since(params)) | {"applied": True}
+            FanoutChunk.objects.filter(pk=chunk.pk).update(result=counts)
+        return counts
+
     def finish(self, fanout_run, results: list[dict]) -> tuple[dict, str]:
         from django.urls import reverse
 
         params = fanout_run.params
-        run = MatchingRun.objects.select_related("started_by").get(pk=params["matching_run"])
-        result = patent_lists_finish(run=run, k_patent=params["k_patent"],
-                                     since=datetime.fromtimestamp(params["started"], tz=UTC))
-        run.demand_count = sum(part.get("demands", 0) for part in results)
+        run = MatchingRun.objects.select_related("started_by").get(pk=params["patent_lists_of"])
+        candidates_drop(run_id=run.pk)
+        result = run_counts(run=run, since=_since(params), deleted=sum(part.get("deleted", 0) for part in results))
         run = finish_run(run, result=result, seconds=time.time() - params["started"])
-        summary = run_summary(run) | {"chunks": fanout_run.chunk_count}
+        summary = run_summary(run) | {"chunks": params["chunks"], "patent_chunks": fanout_run.chunk_count}
         audit(actor=run.started_by, action="matching_run.finished", target=run, data=summary, actor_name="系统")
+        if run.job_id:
+            job_finish(job_id=run.job_id, result=summary, message=run.message)
         if run.started_by is not None:
             url = reverse("portal:job-status", args=[run.job_id]) if run.job_id else ""
             notify_on_commit(recipients=[run.started_by], verb="matching_run.finished", title="全量匹配已完成",
@@ -84,10 +131,22 @@ class MatchingFanout:
         return summary, run.message
 
     def failed(self, fanout_run, message: str) -> None:
-        run = MatchingRun.objects.filter(pk=fanout_run.params["matching_run"], status=RunStatus.RUNNING).first()
-        if run is not None:
-            finish_run(run, status=RunStatus.FAILED, message=message)
-        candidates_drop(run_id=fanout_run.params["matching_run"])
+        run = _run_failed(fanout_run.params["patent_lists_of"], message)
+        if run is not None and run.job_id:
+            job_fail(job_id=run.job_id, message=message)
+
+
+def _since(params: dict) -> datetime:
+    return datetime.fromtimestamp(params["started"], tz=UTC)
+
+
+def _run_failed(run_id: int, message: str) -> MatchingRun | None:
+    run = MatchingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).first()
+    if run is not None:
+        finish_run(run, status=RunStatus.FAILED, message=message)
+    candidates_drop(run_id=run_id)
+    return run
 
 
 MATCHING_FANOUT = MatchingFanout()
+PATENT_LISTS_FANOUT = PatentListsFanout()

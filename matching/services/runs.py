@@ -73,14 +73,14 @@ def matching_run_execute(*, run_id: int, chunk_size: int | None = None, handler:
     a finished run is left alone and a started one is resumed, not started twice."""
     from portal.services.fanout import fanout_resume
 
-    from .fanout import fanout_for, matching_fanout_start
+    from .fanout import fanout_for, matching_fanout_start, patent_stage_for
 
     run = MatchingRun.objects.select_related("job").get(pk=run_id)
     if run.status != RunStatus.RUNNING:
         return run
     started = fanout_for(run)
     if started is not None:
-        fanout_resume(started)
+        fanout_resume(patent_stage_for(run) or started)
         run.refresh_from_db()
         return run
     try:

@@ -19,7 +19,9 @@ from a new one. The records live in PostgreSQL next to the results, so every gua
 
 A handler is an object with ``chunk(run, chunk) -> dict`` (idempotent: it rewrites the results of the ids in
 ``[chunk.lo, chunk.hi]``; the dict is the chunk's counts) and ``finish(run, results) -> (dict, message)`` (the
-run's result from its chunks' results, in chunk order). ``failed(run, message)`` is optional. Handlers are named
+run's result from its chunks' results, in chunk order), or ``None`` when it has started a next stage (another run
+whose records and messages commit with this one's end) that finishes the job. ``failed(run, message)`` is
+optional. Handlers are named
 by dotted path, so a worker process imports the code it needs.
 
 In eager mode (tests, development) the chunks run one after the other in the calling process, through the same
@@ -164,11 +166,14 @@ def _finish_if_last(run_id: int) -> bool:
         run = FanoutRun.objects.get(pk=run_id)
         results = list(run.chunks.order_by("index").values_list("result", flat=True))
         try:
-            result, message = import_string(run.handler).finish(run, results)
+            outcome = import_string(run.handler).finish(run, results)
         except Exception as exc:
             transaction.set_rollback(True)
             failure = exc
         else:
+            if outcome is None:  # a next stage started in this transaction carries the work (and the job) on
+                return True
+            result, message = outcome
             FanoutRun.objects.filter(pk=run_id).update(result=result, message=message[:500])
             if run.job_id:
                 job_finish(job_id=run.job_id, result=result, message=message)

@@ -11,9 +11,10 @@ from django.db import transaction
 
 from matching.choices import MatchStatus, RunStatus
 from matching.models import Deal, Demand, Match, MatchCandidate, MatchingPolicy, MatchingRun, SupplyPatent
+from matching.services import fanout as matching_fanout
 from matching.services import runs
 from matching.services.chunk_store import best_of_each_patent
-from matching.services.fanout import MATCHING_FANOUT, fanout_for
+from matching.services.fanout import MATCHING_FANOUT, PATENT_LISTS_FANOUT, fanout_for, patent_stage_for
 from portal.models import AuditEntry, FanoutChunk
 from portal.services import fanout
 
@@ -80,10 +81,13 @@ def test_the_best_of_each_patent_keeps_k_pairs_per_patent_ties_to_the_lower_dema
     assert best_of_each_patent(scored, 2) == {(3, 10), (1, 10), (1, 11)}
 
 
-@pytest.mark.parametrize("chunk_size", [7, 50])
-def test_a_fanned_out_run_from_a_lived_in_state_leaves_the_rows_and_counts_of_the_eager_run(lived_in, chunk_size):
+@pytest.mark.parametrize(("chunk_size", "patent_chunk"), [(7, 90), (50, 20_000)])
+def test_a_fanned_out_run_from_a_lived_in_state_leaves_the_rows_and_counts_of_the_eager_run(
+        lived_in, chunk_size, patent_chunk, monkeypatch):
+    monkeypatch.setattr(matching_fanout, "PATENT_CHUNK", patent_chunk)
     expected, expected_counts = eager_reference()
     run = fanned_run(chunk_size)
+    assert patent_stage_for(run).chunk_count == (11 if patent_chunk == 90 else 1)
     assert run.status == RunStatus.DONE
     assert rows() == expected
     assert counts(run) == expected_counts and all(expected_counts)
@@ -113,19 +117,29 @@ def test_a_rerun_on_unchanged_data_writes_nothing(short_lists):
     assert list(Match.objects.values_list("pk", "updated_at", "run_id").order_by("pk")) == before
 
 
-def test_a_chunk_stored_again_after_its_worker_died_leaves_the_same_rows(lived_in, monkeypatch):
+def test_chunks_stored_again_after_their_workers_died_leave_the_same_rows(lived_in, monkeypatch):
+    monkeypatch.setattr(matching_fanout, "PATENT_CHUNK", 200)
     expected, expected_counts = eager_reference()
     held = []
     monkeypatch.setattr(fanout, "_dispatch", lambda ids: held.extend(ids))
     run = MatchingRun.objects.create(kind="full")
     runs.matching_run_execute(run_id=run.pk, chunk_size=8)
-    fanned = fanout_for(run)
-    second = FanoutChunk.objects.get(run=fanned, index=1)
-    MATCHING_FANOUT.chunk(fanned, second)  # stored and committed, then its worker died before counting it
-    for pk in held:
+    demands = fanout_for(run)
+    second = FanoutChunk.objects.get(run=demands, index=1)
+    MATCHING_FANOUT.chunk(demands, second)  # stored and committed, then its worker died before counting it
+    for pk in list(held):
         fanout.chunk_execute(chunk_id=pk)
-    fanout.chunk_execute(chunk_id=second.pk)  # a late copy
+    patents = patent_stage_for(run)
+    assert patents is not None and patents.status == "running" and len(held) == demands.chunk_count + 5
+    first = FanoutChunk.objects.get(run=patents, index=0)
+    PATENT_LISTS_FANOUT.chunk(patents, first)  # the same for a patent chunk
+    PATENT_LISTS_FANOUT.chunk(patents, first)
+    for pk in held[demands.chunk_count:]:
+        fanout.chunk_execute(chunk_id=pk)
+    fanout.chunk_execute(chunk_id=second.pk)  # late copies
+    fanout.chunk_execute(chunk_id=first.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and rows() == expected
     assert counts(run) == expected_counts
     assert not MatchCandidate.objects.exists()
+    assert AuditEntry.objects.filter(action="matching_run.finished").count() == 1
