@@ -11,14 +11,19 @@ PostgreSQL database, sharing the export volume (stored index, chunk files) with 
 * scoring a batch of generated applications (``pool.loadgen``) from nothing: ``batch_score_fanout``, chunks of
   ``--score-chunk`` applications, until the run has finished;
 * a full matching run over generated demands and patents (``bench/match_corpus.py``'s realistic catalogue:
-  Zipfian vocabulary, development-set lengths and IPC spread; tokens stored as at import): the index is built once before the timing (its
-  build time is printed: a new catalogue version pays it once), then the demand chunks on the workers (``chunks``)
-  and the merge and store of the lists after them (``finish``, in one process whatever the workers).
+  Zipfian vocabulary, development-set lengths and IPC spread; tokens stored as at import), from no stored matches:
+  the index is built once before the timing (its build time is printed: a new catalogue version pays it once),
+  then the run's two stages of chunks on the workers — demand chunks (match and store each demand's list) and patent
+  chunks (rank each patent's list, write the new rows) — and the finish. Printed apart: the wall time of the
+  demand stage (``chunks_s``) and after it (``finish_s``: the patent stage and the finish), the chunk work of each
+  stage in worker-seconds, and the serial rest (``serial_s``: wall time less the chunk work spread evenly over the
+  workers used — the start, the finishes, the dispatch, any unevenness).
 
 The results of the 2-worker runs are compared with those of the 1-worker runs (a digest of every evaluation and of
 every stored match). The smaller matching sizes run with the most workers only; with the largest they give the
-projection to 100,000 demands × 1,000,000 patents: chunk work per demand as a power of the catalogue size, the
-index build linear in patents, the finish linear in demands; workers needed = chunk work / (600 s − serial parts).
+projection to 100,000 demands × 1,000,000 patents as serial + chunk work / N: chunk work per demand as a power of
+the catalogue size, the serial rest as a power of the demands, the index build as a power of the patents (before
+the run); it prints the workers needed for ≤ 10 minutes and the time with 1, 2, 4, … workers.
 Generated data stays in the database for the next run (``--fresh`` regenerates). Ends with one JSON line.
 """
 
@@ -173,17 +178,33 @@ def matching_digest() -> str:
 
 
 def phases(fanout_run, started: float, job) -> dict:
-    """Wall seconds of the chunks (start → the finish is claimed) and of the finish; summed chunk seconds."""
+    """Wall seconds end to end, of the first stage (start → its last chunk claims the finish) and after it; the
+    chunk work in worker-seconds (summed over every chunk of both stages of a matching run) and what remains of the
+    wall time when that work is spread evenly over the workers used (``serial_s``: the start, the finishes, the
+    dispatch and any unevenness — what more workers do not shrink)."""
     from django.db.models import F, Sum
 
+    from portal.models import FanoutRun
+
     fanout_run.refresh_from_db()
-    chunks = fanout_run.chunks.aggregate(work=Sum(F("finished_at") - F("started_at")))["work"]
-    claimed = fanout_run.finished_at.timestamp()
-    return {"seconds": round(job.finished_at.timestamp() - started, 1), "chunks_s": round(claimed - started, 1),
-            "finish_s": round(job.finished_at.timestamp() - claimed, 1),
-            "chunk_work_s": round(chunks.total_seconds(), 1) if chunks else 0.0,
-            "workers_used": len(set(fanout_run.chunks.values_list("worker", flat=True))),
-            "chunk_count": fanout_run.chunk_count}
+    stages = [fanout_run]
+    matching_run = fanout_run.params.get("matching_run")
+    if matching_run is not None:
+        stages += list(FanoutRun.objects.filter(params__patent_lists_of=matching_run))
+
+    def work(stage) -> float:
+        total = stage.chunks.aggregate(work=Sum(F("finished_at") - F("started_at")))["work"]
+        return total.total_seconds() if total else 0.0
+
+    claimed, ended = fanout_run.finished_at.timestamp(), job.finished_at.timestamp()
+    works = [work(stage) for stage in stages]
+    workers = len({w for stage in stages for w in stage.chunks.values_list("worker", flat=True)})
+    seconds = ended - started
+    return {"seconds": round(seconds, 1), "chunks_s": round(claimed - started, 1),
+            "finish_s": round(ended - claimed, 1), "chunk_work_s": round(sum(works), 1),
+            "demand_work_s": round(works[0], 1), "patent_work_s": round(sum(works[1:]), 1),
+            "serial_s": round(max(seconds - sum(works) / max(workers, 1), 0.0), 1),
+            "workers_used": workers, "chunk_count": sum(stage.chunk_count for stage in stages)}
 
 
 def time_scoring(batch, chunk: int) -> dict:
@@ -244,19 +265,21 @@ def fit_power(xs: list[float], ys: list[float]) -> tuple[float, float]:
 
 
 def project(measured: list[dict], demands: int = 100_000, patents: int = 1_000_000) -> dict:
+    """Wall time with N workers ≈ serial + chunk work / N: the chunk work per demand (both stages) as a power of
+    the catalogue size, the serial rest as a power of the demands; the index build (once per catalogue version,
+    before the run) as a power of the patents."""
     per_demand_c, per_demand_g = fit_power([m["patents"] for m in measured],
                                            [m["chunk_work_s"] / m["demands"] for m in measured])
     index_c, index_g = fit_power([m["patents"] for m in measured], [m["index_s"] for m in measured])
-    finish_c, finish_g = fit_power([m["demands"] for m in measured], [m["finish_s"] for m in measured])
+    serial_c, serial_g = fit_power([m["demands"] for m in measured], [m["serial_s"] for m in measured])
     work = demands * per_demand_c * patents ** per_demand_g
-    index, finish = index_c * patents ** index_g, finish_c * demands ** finish_g
-    budget = TARGET_SECONDS - finish  # the index is built when the catalogue changes, before the run
+    index, serial = index_c * patents ** index_g, serial_c * demands ** serial_g
+    budget = TARGET_SECONDS - serial  # the index is built when the catalogue changes, before the run
     workers = math.ceil(work / budget) if budget > 0 else None
     return {"demands": demands, "patents": patents, "chunk_work_s": round(work), "index_s": round(index),
-            "finish_s": round(finish), "per_demand_exponent": round(per_demand_g, 2),
-            "finish_exponent": round(finish_g, 2), "workers_for_10_min": workers,
-            # the chunks alone: what the workers must do if the finish (one process) is taken out of the 10 minutes
-            "workers_for_chunks_in_10_min": math.ceil(work / TARGET_SECONDS)}
+            "serial_s": round(serial), "per_demand_exponent": round(per_demand_g, 2),
+            "serial_exponent": round(serial_g, 2), "workers_for_10_min": workers,
+            "seconds_with": {n: round(serial + work / n) for n in (1, 2, 4, 8, 16, 32) if n <= 2 * (workers or 32)}}
 
 
 # ------------------------------------------------------------------------------------------------------ main
@@ -313,8 +336,9 @@ def main() -> None:
             for size in sizes if count == counts[-1] else [largest]:
                 select_size(*size)
                 figures = time_matching(options.demand_chunk) | indexes[size]
-                print(f"matching {size[0]} × {size[1]}: {figures['seconds']} s (chunks {figures['chunks_s']} s, "
-                      f"finish {figures['finish_s']} s; chunk work {figures['chunk_work_s']} s; "
+                print(f"matching {size[0]} × {size[1]}: {figures['seconds']} s (demand stage {figures['chunks_s']} s, "
+                      f"then {figures['finish_s']} s; chunk work {figures['demand_work_s']} + "
+                      f"{figures['patent_work_s']} worker-s; serial rest {figures['serial_s']} s; "
                       f"{figures['workers_used']} worker(s) used; {figures['stored']} matches stored), "
                       f"load {figures['load']}", flush=True)
                 if size == largest:
@@ -336,21 +360,22 @@ def main() -> None:
                            f"seconds_{high}": b["seconds"], "speedup": round(a["seconds"] / b["seconds"], 2),
                            f"chunks_s_{low}": a["chunks_s"], f"chunks_s_{high}": b["chunks_s"],
                            "chunks_speedup": round(a["chunks_s"] / b["chunks_s"], 2) if b["chunks_s"] else None,
-                           "finish_s": [a["finish_s"], b["finish_s"]], "index_s": a["index_s"],
+                           "finish_s": [a["finish_s"], b["finish_s"]], "serial_s": [a["serial_s"], b["serial_s"]],
+                           "chunk_work_s": [a["chunk_work_s"], b["chunk_work_s"]], "index_s": a["index_s"],
                            "equal": a["digest"] == b["digest"], "load": [a["load"], b["load"]]}
     print(f"matching speed-up {high} over {low} worker(s): {summary['matching']['speedup']}× end to end, "
-          f"{summary['matching']['chunks_speedup']}× for the demand chunks "
+          f"{summary['matching']['chunks_speedup']}× for the demand stage "
           f"(results equal: {summary['matching']['equal']})")
     if len(results["sizes"]) >= 3:
         summary["projection"] = project(results["sizes"])
         p = summary["projection"]
-        print(f"projection 100,000 × 1,000,000: chunk work ≈ {p['chunk_work_s']} worker-seconds, finish ≈ "
-              f"{p['finish_s']} s, index build ≈ {p['index_s']} s (once per catalogue version): "
-              f"{p['workers_for_10_min'] or 'no number of'} worker processes for ≤ {TARGET_SECONDS // 60} minutes "
-              f"end to end ({p['workers_for_chunks_in_10_min']} for the demand chunks alone; the finish runs in one "
-              "process)")
+        print(f"projection 100,000 × 1,000,000: chunk work ≈ {p['chunk_work_s']} worker-seconds (both stages), "
+              f"serial rest ≈ {p['serial_s']} s, index build ≈ {p['index_s']} s (once per catalogue version, before "
+              f"the run): {p['workers_for_10_min'] or 'no number of'} worker processes for ≤ "
+              f"{TARGET_SECONDS // 60} minutes end to end; seconds with N workers: {p['seconds_with']}")
     summary["measured_sizes"] = [{k: m[k] for k in ("demands", "patents", "seconds", "chunks_s", "finish_s",
-                                                    "chunk_work_s", "index_s", "load")} for m in results["sizes"]]
+                                                    "chunk_work_s", "demand_work_s", "patent_work_s", "serial_s",
+                                                    "workers_used", "index_s", "load")} for m in results["sizes"]]
     print(json.dumps(summary, ensure_ascii=False))
 
 
