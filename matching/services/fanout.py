@@ -12,6 +12,7 @@ process: the work that grows with the run is in chunks, so it shrinks with worke
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import UTC, datetime
 
@@ -31,7 +32,7 @@ from .runs import finish_run, run_summary
 from .shared_index import load_shared_index, shared_index
 
 DEMAND_CHUNK = 1000  # demands per chunk task
-PATENT_CHUNK = 20_000  # patents per chunk task of the second stage
+PATENT_CHUNK = 20_000  # at most so many patents per chunk task of the second stage
 HANDLER = "matching.services.fanout.MATCHING_FANOUT"
 PATENT_HANDLER = "matching.services.fanout.PATENT_LISTS_FANOUT"
 
@@ -86,7 +87,11 @@ class MatchingFanout:
         run = MatchingRun.objects.get(pk=params["matching_run"])
         if run.job_id:
             job_progress(job_id=run.job_id, message=f"已匹配 {demands} 项需求，正在排定各专利的推荐名单")
-        ranges = id_ranges(SupplyPatent.objects.all(), params.get("patent_chunk") or PATENT_CHUNK)
+        # As many patent chunks as demand chunks (so every worker that took a demand chunk gets a share), at most
+        # PATENT_CHUNK patents each. All patents, listed or not: a withdrawn patent's stale rows are put right too.
+        patents = SupplyPatent.objects.all()
+        size = min(PATENT_CHUNK, max(1, math.ceil(patents.count() / max(fanout_run.chunk_count, 1))))
+        ranges = id_ranges(patents, size)
         fanout_start(handler=PATENT_HANDLER, ranges=ranges,
                      params={"patent_lists_of": run.pk, "k_patent": params["k_patent"],
                              "started": params["started"], "chunks": fanout_run.chunk_count})

@@ -118,7 +118,7 @@ def test_a_rerun_on_unchanged_data_writes_nothing(short_lists):
 
 
 def test_chunks_stored_again_after_their_workers_died_leave_the_same_rows(lived_in, monkeypatch):
-    monkeypatch.setattr(matching_fanout, "PATENT_CHUNK", 200)
+    monkeypatch.setattr(matching_fanout, "PATENT_CHUNK", 100)
     expected, expected_counts = eager_reference()
     held = []
     monkeypatch.setattr(fanout, "_dispatch", lambda ids: held.extend(ids))
@@ -130,7 +130,7 @@ def test_chunks_stored_again_after_their_workers_died_leave_the_same_rows(lived_
     for pk in list(held):
         fanout.chunk_execute(chunk_id=pk)
     patents = patent_stage_for(run)
-    assert patents is not None and patents.status == "running" and len(held) == demands.chunk_count + 5
+    assert patents is not None and patents.status == "running" and len(held) == demands.chunk_count + 10
     first = FanoutChunk.objects.get(run=patents, index=0)
     PATENT_LISTS_FANOUT.chunk(patents, first)  # the same for a patent chunk
     PATENT_LISTS_FANOUT.chunk(patents, first)

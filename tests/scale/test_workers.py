@@ -91,6 +91,8 @@ def test_two_workers_share_the_chunks_and_store_what_an_eager_run_stores(two_wor
     fanned = FanoutRun.objects.get(params__matching_run=matching.pk)
     assert matching.status == RunStatus.DONE and fanned.chunk_count == 10
     assert set(fanned.chunks.values_list("worker", flat=True)) == set(two_workers)
+    patents = FanoutRun.objects.get(params__patent_lists_of=matching.pk)  # the second stage, as many chunks
+    assert patents.status == "done" and patents.chunk_count == 10
     assert matches() == expected_matches
     assert AuditEntry.objects.filter(action="matching_run.finished").count() == 1
 
