@@ -123,7 +123,7 @@ class PatentListsFanout:
         params = fanout_run.params
         run = MatchingRun.objects.select_related("started_by").get(pk=params["patent_lists_of"])
         candidates_drop(run_id=run.pk)
-        result = run_counts(run=run, since=_since(params), deleted=sum(part.get("deleted", 0) for part in results))
+        result = run_counts(results)
         run = finish_run(run, result=result, seconds=time.time() - params["started"])
         summary = run_summary(run) | {"chunks": params["chunks"], "patent_chunks": fanout_run.chunk_count}
         audit(actor=run.started_by, action="matching_run.finished", target=run, data=summary, actor_name="系统")
