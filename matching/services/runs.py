@@ -5,9 +5,10 @@ for stored matches."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.outbox import enqueue
@@ -25,6 +26,10 @@ RUN_ROLES = frozenset({"city", "province", "admin"})
 #: A full run matches every demand of the province: only the province (and the operator) start one.
 START_ROLES = frozenset({"province", "admin"})
 START_REFUSED = "全量匹配覆盖全省的需求与专利，只能由省级主管部门发起；新需求发布时系统会自动为其匹配。"
+#: A full run's chunks write side by side, so two full runs at once would interleave their lists: one at a time.
+FULL_RUN_LOCK = 0x6D617463  # any constant of its own; taken for the check-and-create of a full run only
+#: A full run still marked running after this long died without a word (its job shows it); it blocks no new run.
+FULL_RUN_STALE_AFTER = timedelta(hours=12)
 
 
 def can_start_run(user) -> tuple[bool, str]:
@@ -50,14 +55,35 @@ def runs_visible_to(user):
                        | Q(demand__region__code__startswith=prefix))
 
 
+def full_run_in_progress() -> MatchingRun | None:
+    """The full run under way, if any (one started in the last ``FULL_RUN_STALE_AFTER`` and not yet ended)."""
+    since = timezone.now() - FULL_RUN_STALE_AFTER
+    return (MatchingRun.objects.filter(kind=RunKind.FULL, status=RunStatus.RUNNING, created_at__gte=since)
+            .order_by("-created_at").first())
+
+
+def _one_full_run_at_a_time() -> None:
+    """Inside the transaction that creates a full run: a second request waits here for the first's commit, then
+    sees its run. (SQLite serialises writing transactions by itself.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FULL_RUN_LOCK])
+
+
 def matching_run_request(*, actor) -> MatchingRun:
-    """A bureau asks for a full batch; it runs in Celery after commit and reports progress on its job."""
+    """A bureau asks for a full batch; it runs in Celery after commit and reports progress on its job. Refused
+    (``ValidationError``, in Chinese) while another full run is under way."""
     allowed, reason = can_start_run(actor)
     if not allowed:
         raise PermissionDenied(reason)
     from ..tasks import run_matching
 
     with transaction.atomic():
+        _one_full_run_at_a_time()
+        running = full_run_in_progress()
+        if running is not None:
+            started = timezone.localtime(running.created_at)
+            raise ValidationError(f"已有一次全量匹配正在进行（{started:%Y-%m-%d %H:%M} 开始），请待其完成后再发起。")
         policy = MatchingPolicy.current()
         job = job_create(kind="matching", title="供需匹配（全量）", created_by=actor,
                          total=Demand.objects.filter(is_open=True).count())
@@ -94,10 +120,15 @@ def matching_run_execute(*, run_id: int, chunk_size: int | None = None, handler:
     return run
 
 
-def match_all_fanout() -> MatchingRun:
-    """The nightly full batch, fanned out over the workers like a requested one."""
-    policy = MatchingPolicy.current()
-    run = MatchingRun.objects.create(kind=RunKind.FULL, policy=policy if policy.pk else None)
+def match_all_fanout() -> MatchingRun | None:
+    """The nightly full batch, fanned out over the workers like a requested one; skipped (None) while a full run
+    is under way — that run already brings every list up to date."""
+    with transaction.atomic():
+        _one_full_run_at_a_time()
+        if full_run_in_progress() is not None:
+            return None
+        policy = MatchingPolicy.current()
+        run = MatchingRun.objects.create(kind=RunKind.FULL, policy=policy if policy.pk else None)
     return matching_run_execute(run_id=run.pk)
 
 

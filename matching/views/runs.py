@@ -3,7 +3,7 @@ open demands and its region's runs."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -21,7 +21,11 @@ def runs_page(request):
     if request.method == "POST":
         if not may_start:
             raise PermissionDenied(refusal)
-        run = matching_run_request(actor=request.user)
+        try:
+            run = matching_run_request(actor=request.user)
+        except ValidationError as refusal:
+            messages.error(request, refusal.messages[0])
+            return redirect(request.path)
         messages.success(request, "全量匹配已开始，可在下方查看进度。")
         return redirect(f"{request.path}?run={run.pk}")
     visible = runs_visible_to(request.user)

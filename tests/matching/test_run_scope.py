@@ -65,3 +65,32 @@ def test_the_province_starts_a_run(client, two_cities, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=False):
         assert client.post("/matching/runs/").status_code == 302
     assert MatchingRun.objects.filter(kind="full").count() == 1
+
+
+def test_a_second_full_run_is_refused_while_one_is_under_way(client, two_cities, django_capture_on_commit_callbacks):
+    """Chunks of two full runs would interleave their lists: the second request is told why, nothing is created."""
+    client.force_login(user_with_role("province", "420000"))
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client.post("/matching/runs/").status_code == 302
+        page = client.post("/matching/runs/", follow=True).content.decode()
+    assert "已有一次全量匹配正在进行" in page
+    assert MatchingRun.objects.filter(kind="full").count() == 1
+
+
+def test_a_run_left_running_for_half_a_day_blocks_no_new_one(client, two_cities, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    dead = MatchingRun.objects.create(kind="full")
+    MatchingRun.objects.filter(pk=dead.pk).update(created_at=timezone.now() - timedelta(hours=12, minutes=1))
+    client.force_login(user_with_role("province", "420000"))
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post("/matching/runs/")
+    assert MatchingRun.objects.filter(kind="full").count() == 2
+
+
+def test_the_nightly_run_is_skipped_while_a_full_run_is_under_way(two_cities):
+    MatchingRun.objects.create(kind="full", started_by=user_with_role("province", "420000"))
+    assert runs.match_all_fanout() is None
+    assert MatchingRun.objects.filter(kind="full").count() == 1
