@@ -19,11 +19,31 @@ def application_detail_queryset():
                                               "current_revision")
 
 
+def review_detail_queryset():
+    """What a reviewer's page of one application shows: as above without the enterprise's organisation (the page
+    names the enterprise from the application's own columns)."""
+    return Application.objects.select_related("batch__criteria_set", "region__parent__parent", "current_revision")
+
+
 def latest_evaluation(application: Application) -> Evaluation | None:
-    """The evaluation under the batch's criteria set in force, else the most recent one."""
-    evaluations = application.evaluations.select_related("criteria_set", "revision")
-    return (evaluations.filter(criteria_set_id=application.batch.criteria_set_id).first()
-            or evaluations.order_by("-evaluated_at", "-id").first())
+    """The evaluation under the batch's criteria set in force, else the most recent one.
+
+    Its criteria set and revision are nearly always the batch's and the application's current ones, read with the
+    application already: they are attached rather than joined again (a review page's request spent more on the
+    join's columns than on the evaluation); any other is read when asked for."""
+    evaluations = Evaluation.objects.filter(application_id=application.pk).order_by("-evaluated_at", "-id")
+    evaluation = (evaluations.filter(criteria_set_id=application.batch.criteria_set_id).first()
+                  or evaluations.first())
+    if evaluation is None:
+        return None
+    evaluation.application = application
+    batch = application.batch
+    if evaluation.criteria_set_id == batch.criteria_set_id and Batch.criteria_set.is_cached(batch):
+        evaluation.criteria_set = batch.criteria_set
+    if (evaluation.revision_id is not None and evaluation.revision_id == application.current_revision_id
+            and Application.current_revision.is_cached(application)):
+        evaluation.revision = application.current_revision
+    return evaluation
 
 
 def revision_attachments(revision: ApplicationRevision) -> list[Attachment]:

@@ -63,9 +63,38 @@ def _role_items(role: str, urlconf, script_prefix: str) -> tuple[dict, ...]:
 def nav_menu_for(user, path: str = "") -> list[dict]:
     """The menu bar: top-level links and groups of links (each group once, where its first item falls), so a
     bureau's thirty destinations fit one line at 1366 pixels."""
+    return _menu(nav_items_for(user), path)
+
+
+def nav_menu_html(user, path: str = "") -> str:
+    """The menu bar's markup for ``user`` on the page at ``path``. It depends only on the role and on which entry
+    is current, so it is rendered once per process for each role and menu entry (and for pages outside the
+    menu) rather than by the template engine on every page."""
+    if not user.is_authenticated:
+        return ""
+    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+    urls = _role_urls(user.role, urlconf, prefix)
+    return _menu_html(user.role, urlconf, prefix, path if path in urls else "")
+
+
+@lru_cache(maxsize=64)
+def _role_urls(role: str, urlconf, script_prefix: str) -> frozenset[str]:
+    return frozenset(item["url"] for item in _role_items(role, urlconf, script_prefix))
+
+
+@lru_cache(maxsize=1024)
+def _menu_html(role: str, urlconf, script_prefix: str, current: str) -> str:
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    menu = _menu([dict(item) for item in _role_items(role, urlconf, script_prefix)], current)
+    return mark_safe(render_to_string("includes/nav_menu.html", {"nav_menu": menu}))  # noqa: S308  (escaped by the template)
+
+
+def _menu(items: list[dict], path: str) -> list[dict]:
     menu: list[dict] = []
     groups: dict[str, dict] = {}
-    for item in nav_items_for(user):
+    for item in items:
         item["current"] = item["url"] == path
         if not item["group"]:
             menu.append({"label": item["label"], "url": item["url"], "current": item["current"], "items": None})

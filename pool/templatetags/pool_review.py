@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -99,21 +100,38 @@ QUEUE_ROW = (
 QUEUE_EMPTY = '<tr><td colspan="10" class="muted">没有符合条件的申报</td></tr>'
 
 
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _escape(value) -> str:
+    """``django.utils.html.escape`` of a plain value (what ``conditional_escape`` does to one), without its
+    wrappers: a page of rows escapes some six hundred values."""
+    return str(value).translate(_ESCAPES)
+
+
+def _integer(value) -> str:
+    return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
+
+
 @register.simple_tag
 def queue_rows(applications, queue_url: str, back: str) -> str:
-    """The review queue's rows. Written here rather than in the template: the template engine spent more on 50
-    rows of ten cells than the rest of the page together; the markup is the one the template wrote."""
-    e = conditional_escape
+    """The review queue's rows, from the values the queue view reads (``QUEUE_ROW_FIELDS``). Written here rather
+    than in the template: the template engine spent more on 50 rows of ten cells than the rest of the page
+    together; the markup is the one the template wrote."""
+    e = _escape
+    queue_url, back = conditional_escape(queue_url), conditional_escape(back)
     rows = []
     for a in applications:
-        verdict = (f'<span class="verdict verdict-{e(a.verdict)}">{e(verdict_label(a.verdict))}</span>'
-                   if a.verdict else "—")
+        verdict = a["verdict"]
+        verdict = (f'<span class="verdict verdict-{e(verdict)}">{e(verdict_label(verdict))}</span>'
+                   if verdict else "—")
+        pk, score = e(_integer(a["pk"])), a["score"]
         rows.append(QUEUE_ROW.format(
-            pk=e(localize(a.pk)), name=e(a.enterprise_name), queue_url=e(queue_url), back=e(back), uscc=e(a.uscc),
-            region=e(a.region.name), industry=e(a.industry_code or "—"), status=e(a.status),
-            status_label=e(status_label(a.status)), verdict=verdict,
-            score=e(localize(a.score)) if a.score is not None else "—", revision=e(localize(a.revision_number)),
-            submitted=e(stamp(a.submitted_at)), batch=e(a.batch.name)))
+            pk=pk, name=e(a["enterprise_name"]), queue_url=queue_url, back=back, uscc=e(a["uscc"]),
+            region=e(a["region__name"]), industry=e(a["industry_code"] or "—"), status=e(a["status"]),
+            status_label=e(status_label(a["status"])), verdict=verdict,
+            score=e(localize(score)) if score is not None else "—", revision=e(_integer(a["revision_number"])),
+            submitted=e(stamp(a["submitted_at"])), batch=e(a["batch__name"])))
     return mark_safe("\n    ".join(rows) or QUEUE_EMPTY)  # noqa: S308  (every value above is escaped)
 
 

@@ -83,7 +83,8 @@ def criterion_states(application: Application, evaluation: Evaluation | None = N
     if evaluation is None:
         return []
     reviews = {r.number: r for r in CriterionReview.objects.filter(
-        application_id=application.pk, revision_number=application.revision_number).select_related("reviewer")}
+        application_id=application.pk, revision_number=application.revision_number)
+        .select_related("reviewer").order_by()}  # a dict: the model's order would join the application
     return [CriterionState(number=r["number"], title=r["title"], kind=r.get("kind", ""),
                            machine_outcome=r["outcome"], explanation=r.get("explanation", ""),
                            evidence=r.get("evidence") or {}, review=reviews.get(r["number"]))
