@@ -48,6 +48,8 @@ def latest_evaluation(application: Application) -> Evaluation | None:
 
 def revision_attachments(revision: ApplicationRevision) -> list[Attachment]:
     ids = [item.get("id") for item in revision.attachments or [] if isinstance(item, dict)]
+    if not ids:
+        return []
     return list(Attachment.objects.filter(application_id=revision.application_id, pk__in=ids))
 
 

@@ -212,6 +212,52 @@ def criteria_rows(context, states, application, can_review: bool, override_outco
     return mark_safe("\n    ".join(rows) or CRITERIA_EMPTY)  # noqa: S308  (every value above is escaped)
 
 
+def _value(value, context) -> str:
+    """A value as ``{{ value }}`` writes it (localized, escaped); plain text, nearly every value, directly."""
+    if type(value) is str:
+        return _escape(value)
+    from django.template.base import render_value_in_context
+
+    return render_value_in_context(value, context)
+
+
+@register.simple_tag(takes_context=True)
+def revision_content(context, sections) -> str:
+    """A submitted revision's sections (``read_sections``) as the review page shows them: label/value pairs and
+    tables. Written here rather than in the template, like the queue's rows: a form of a dozen sections and their
+    tables cost the template engine a quarter of the page; the markup is the one the template wrote."""
+    out = []
+    for index, section in enumerate(sections):
+        pairs = section["pairs"]
+        parts = ['\n  <details class="revision-section"', " open" if index == 0 else "", ">\n    <summary>",
+                 _value(section["label"], context), "</summary>\n    "]
+        if pairs:
+            parts.append('<dl class="facts">')
+            parts.extend(f"<dt>{_value(label, context)}</dt><dd>{_value(value, context)}</dd>" for label, value in pairs)
+            parts.append("</dl>")
+        parts.append("\n    ")
+        for table in section["tables"]:
+            parts.append("\n      ")
+            if pairs:
+                parts.append(f"<h3>{_value(table['spec'].label, context)}</h3>")
+            parts.append("\n      ")
+            if table["rows"]:
+                parts.append('<div class="table-scroll"><table class="table small"><thead><tr>')
+                parts.extend(f'<th scope="col">{_value(h, context)}</th>' for h in table["headers"])
+                parts.append("</tr></thead>\n        <tbody>")
+                for row in table["rows"]:
+                    parts.append("<tr>")
+                    parts.extend(f"<td>{_value(v, context)}</td>" for v in row)
+                    parts.append("</tr>")
+                parts.append("</tbody></table></div>\n      ")
+            else:
+                parts.append('<p class="muted">未填写</p>')
+            parts.append("\n    ")
+        parts.append("\n  </details>\n  ")
+        out.append("".join(parts))
+    return mark_safe("".join(out))  # noqa: S308  (every value above is escaped)
+
+
 @register.filter
 def next_step(status: str) -> str:
     """What the enterprise does next with an application in ``status``."""
