@@ -128,7 +128,7 @@ def queue_rows(applications, queue_url: str, back: str) -> str:
         pk, score = e(_integer(a["pk"])), a["score"]
         rows.append(QUEUE_ROW.format(
             pk=pk, name=e(a["enterprise_name"]), queue_url=queue_url, back=back, uscc=e(a["uscc"]),
-            region=e(a["region__name"]), industry=e(a["industry_code"] or "—"), status=e(a["status"]),
+            region=e(a["region_name"]), industry=e(a["industry_code"] or "—"), status=e(a["status"]),
             status_label=e(status_label(a["status"])), verdict=verdict,
             score=e(localize(score)) if score is not None else "—", revision=e(_integer(a["revision_number"])),
             submitted=e(stamp(a["submitted_at"])), batch=e(a["batch__name"])))
