@@ -17,7 +17,7 @@ from portal.models import Region
 from portal.pdf import pdf_response
 from portal.scoping import get_visible_or_404
 from portal.views.exports import export_response
-from portal.views.mixins import FilteredListView
+from portal.views.mixins import FilteredListView, FirstPagePaginator
 
 from .. import selectors
 from ..diff import has_changes, revision_diff
@@ -67,6 +67,7 @@ class ReviewQueueView(FilteredListView):
     filterset_class = ReviewQueueFilter
     roles = REVIEW_ROLES
     template_name = "pool/review/queue.html"
+    paginator_class = FirstPagePaginator
 
     def get(self, request, *args, **kwargs):
         if not request.GET and request.user.role in AWAITING:  # a bare visit opens on the work waiting

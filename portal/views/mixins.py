@@ -1,6 +1,7 @@
 """Small view helpers shared by every app: role checks and filtered, scoped, paginated lists."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.views.generic import ListView
 
@@ -37,3 +38,20 @@ class FilteredListView(RoleRequiredMixin, ListView):
         query.pop("page", None)
         context["querystring"] = query.urlencode()
         return context
+
+
+class FirstPagePaginator(Paginator):
+    """A paginator that counts the rows only when the first page cannot hold them all: a work queue mostly fits
+    one page, and its count (the scoped filter run a second time) cost as much as reading the page."""
+
+    def page(self, number):
+        if number != 1 or "count" in self.__dict__:
+            return super().page(number)
+        limit = self.per_page + self.orphans
+        head = list(self.object_list[:limit + 1])
+        if len(head) <= limit:
+            self.__dict__["count"] = len(head)  # the cached ``count``: every row is here
+            self.validate_number(1)
+            return self._get_page(head, 1, self)
+        self.validate_number(1)
+        return self._get_page(head[:self.per_page], 1, self)
