@@ -64,6 +64,7 @@ def bench_data(applications: int, reviewers: int) -> list[dict]:
     from pool.models import Application, ApplicationStatus
     from pool.services.batch_scoring import batch_score
     from portal.models import Region, User
+    from portal.security import backends
     from portal.services.accounts import bureau_for_region
 
     if not User.objects.filter(username="demo_county").exists():
@@ -93,7 +94,7 @@ def bench_data(applications: int, reviewers: int) -> list[dict]:
             user.save()
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = backends.PATH  # what signing in records
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         ids = list(Application.objects.filter(region_id=code, status=ApplicationStatus.SUBMITTED,

@@ -45,11 +45,12 @@ def signed_in_client(username: str):
     from django.test import Client
 
     from portal.models import User
+    from portal.security import backends
 
     user = User.objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = backends.PATH  # what signing in records
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")

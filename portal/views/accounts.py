@@ -11,6 +11,7 @@ from ..filters import AuditFilter, OrganisationFilter, UserFilter
 from ..forms import EnterpriseRegistrationForm, LoginForm, StaffAccountForm
 from ..models import AuditEntry, Organisation, User
 from ..scoping import get_visible_or_404
+from ..security import backends
 from ..security.otp import confirmed_device
 from ..services.accounts import (
     UNLOCK_ROLES,
@@ -84,7 +85,7 @@ def register(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=backends.PATH)
             messages.success(request, "注册成功，欢迎使用培育库。")
             return redirect("home")
     return render(request, "registration/register.html", {"form": form})
