@@ -158,30 +158,39 @@ def test_postgres_tampering_behind_the_trigger_is_found(postgres, enterprise_use
         _verify()
 
 
-@pytest.mark.services
-@pytest.mark.django_db(transaction=True)
-def test_postgres_two_concurrent_writers_keep_one_chain(postgres):  # noqa: F811
+def _two_writers(pause: float) -> list[Exception]:
+    """Two people's threads, 25 committed audit entries each (``pause`` s apart); what went wrong in them."""
+    import time
+
     from django.db import connections
 
-    writers = [user_with_role("enterprise"), user_with_role("county")]
     errors = []
 
     def write(user):
         try:
             for i in range(25):
-                with transaction.atomic():  # each commit seals what is committed so far
+                with transaction.atomic():
                     audit(actor=user, action="user.login", data={"i": i})
-        except Exception as exc:  # noqa: BLE001 - reported below
+                time.sleep(pause)
+        except Exception as exc:  # noqa: BLE001 - reported by the caller
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=write, args=(u,)) for u in writers]
+    threads = [threading.Thread(target=write, args=(u,)) for u in (user_with_role("enterprise"),
+                                                                    user_with_role("county"))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    return errors
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_postgres_two_concurrent_writers_keep_one_chain(postgres):  # noqa: F811
+
+    assert _two_writers(pause=0) == []  # each commit seals what is committed so far
     seal_pending()
     report = verify_chain()
     assert report.ok and report.checked == AuditEntry.objects.count() >= 50 and report.unsealed == 0
@@ -246,7 +255,6 @@ def test_postgres_concurrent_writers_batched_seal_within_the_interval(postgres, 
     without anyone calling ``seal_pending``; one unbroken chain."""
     import time
 
-    from django.db import connections
 
     audit_service = importlib.import_module("portal.services.audit")
 
@@ -254,26 +262,7 @@ def test_postgres_concurrent_writers_batched_seal_within_the_interval(postgres, 
     seals = []
     real_seal = audit_service.seal_pending
     monkeypatch.setattr(audit_service, "seal_pending", lambda: seals.append(1) or real_seal())
-    writers = [user_with_role("enterprise"), user_with_role("county")]
-    errors = []
-
-    def write(user):
-        try:
-            for i in range(25):
-                with transaction.atomic():
-                    audit(actor=user, action="user.login", data={"i": i})
-                time.sleep(0.004)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=write, args=(u,)) for u in writers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert _two_writers(pause=0.004) == []
     deadline = time.monotonic() + 10
     while AuditEntry.objects.filter(seq__isnull=True).exists() and time.monotonic() < deadline:
         time.sleep(0.05)

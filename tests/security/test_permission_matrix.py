@@ -36,6 +36,10 @@ class Entry:
 
 
 E = Entry
+# Why an object is readable beyond its owner's region (the reasons several routes share).
+CATALOGUE = "the patent catalogue is open to every signed-in user"
+PUBLIC_SET = "published criteria sets are public to every signed-in user"
+LISTS = "blacklists and lists are read by every bureau"
 APPLICATION_SUBMITTED = {"current_revision__isnull": False}
 
 MATRIX: dict[str, Entry] = {
@@ -123,22 +127,22 @@ MATRIX: dict[str, Entry] = {
     "pool:lifecycle-draft-discard": E("pool.LifecycleDraft"),
     "pool:lifecycle-simulation-detail": E("pool.LifecycleSimulation"),
     # criteria
-    "criteria-set-detail": E(None, why="published criteria sets are public to every signed-in user"),
-    "criteria:set-detail": E(None, why="published criteria sets are public to every signed-in user"),
-    "criteria:set-materials": E(None, why="published criteria sets are public to every signed-in user"),
-    "criteria-list-import-detail": E("criteria.ListImport", shared="blacklists and lists are read by every bureau"),
-    "criteria-list-entry-detail": E("criteria.ListEntry", shared="blacklists and lists are read by every bureau"),
+    "criteria-set-detail": E(None, why=PUBLIC_SET),
+    "criteria:set-detail": E(None, why=PUBLIC_SET),
+    "criteria:set-materials": E(None, why=PUBLIC_SET),
+    "criteria-list-import-detail": E("criteria.ListImport", shared=LISTS),
+    "criteria-list-entry-detail": E("criteria.ListEntry", shared=LISTS),
     # matching
-    "matching-patent-detail": E("matching.SupplyPatent", shared="the patent catalogue is open to every signed-in user"),
+    "matching-patent-detail": E("matching.SupplyPatent", shared=CATALOGUE),
     "matching-demand-detail": E("matching.Demand"),
     "matching-match-detail": E("matching.Match"),
     "matching-match-deal": E("matching.Match"),
     "matching-match-transition": E("matching.Match"),
     "matching-deal-detail": E("matching.Deal"),
     "matching-event-detail": E("matching.MatchmakingEvent"),
-    "matching:patent-detail": E("matching.SupplyPatent", shared="the patent catalogue is open to every signed-in user"),
-    "matching:patent-edit": E("matching.SupplyPatent", shared="the patent catalogue is open to every signed-in user"),
-    "matching:patent-toggle-listed": E("matching.SupplyPatent", shared="the patent catalogue is open to every signed-in user"),
+    "matching:patent-detail": E("matching.SupplyPatent", shared=CATALOGUE),
+    "matching:patent-edit": E("matching.SupplyPatent", shared=CATALOGUE),
+    "matching:patent-toggle-listed": E("matching.SupplyPatent", shared=CATALOGUE),
     "matching:demand-detail": E("matching.Demand"),
     "matching:demand-edit": E("matching.Demand"),
     "matching:demand-toggle-open": E("matching.Demand"),
