@@ -173,7 +173,34 @@ class Reviewer(threading.Thread):
                       {"outcome": "", "justification": "已核对营业执照与专利证书。"}, expect=302)
 
 
-def run_phase(port: int, people: list[dict], seconds: float, pages: str) -> dict:
+def cpu_seconds(server_pid: int) -> dict:
+    """CPU seconds used so far by the client (this process), the server's processes and PostgreSQL's (a local
+    server's backends, read from /proc): where a phase's machine time went."""
+    tick = os.sysconf("SC_CLK_TCK")
+    server = postgres = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        if int(fields[3]) == server_pid:  # process group: gunicorn's master and workers
+            server += used
+        elif name.startswith("postgres"):
+            postgres += used
+    client = os.times()
+    return {"client": client.user + client.system, "server": server, "postgres": postgres}
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
+    return {part: round((after[part] - before[part]) * 1000 / max(requests, 1), 2) for part in before}
+
+
+def run_phase(port: int, people: list[dict], seconds: float, pages: str, server_pid: int = 0) -> dict:
+    cpu_before = cpu_seconds(server_pid) if server_pid else None
     stop_at = time.time() + seconds
     threads = [Reviewer(port, person, stop_at, pages, random.Random(i)) for i, person in enumerate(people)]
     started = time.perf_counter()
@@ -192,6 +219,8 @@ def run_phase(port: int, people: list[dict], seconds: float, pages: str) -> dict
                "requests_per_s": round(len(every) / elapsed, 1), **percentiles(every)}
     figures["pages"] = {name: {"requests": len(times), **percentiles(sorted(times))} for name, times in merged.items()}
     figures["first_errors"] = errors[:5]
+    if cpu_before:
+        figures["cpu_ms_per_request"] = cpu_per_request(cpu_before, cpu_seconds(server_pid), len(every))
     return figures
 
 
@@ -222,8 +251,8 @@ def main() -> None:
     try:
         run_phase(port, people[:4], 3, "reviewers")  # warm-up: templates, caches, connection pools
         load_before = round(os.getloadavg()[0], 2)
-        reviewers = run_phase(port, people, args.seconds, "reviewers")
-        baseline = run_phase(port, people, args.baseline_seconds, "baseline")
+        reviewers = run_phase(port, people, args.seconds, "reviewers", server.pid)
+        baseline = run_phase(port, people, args.baseline_seconds, "baseline", server.pid)
         load_after = round(os.getloadavg()[0], 2)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -234,12 +263,15 @@ def main() -> None:
     print(f"reviewers: {reviewers['requests_per_s']} requests/s, p50 {reviewers['p50_ms']} ms, p95 "
           f"{reviewers['p95_ms']} ms, {reviewers['errors']} errors; one-query view: {baseline['requests_per_s']} "
           f"requests/s, p95 {baseline['p95_ms']} ms; ratio {ratio:.0%} (target ≥ 50 %)")
+    print(f"CPU ms per request (client, server, PostgreSQL): reviewers {reviewers['cpu_ms_per_request']}, "
+          f"one-query view {baseline['cpu_ms_per_request']}")
     print(json.dumps({
         "reviewers": args.reviewers, "seconds": args.seconds, "gunicorn_workers": args.workers,
         "errors": reviewers["errors"] + baseline["errors"], "requests": reviewers["requests"],
         "requests_per_s": reviewers["requests_per_s"], "p50_ms": reviewers["p50_ms"], "p95_ms": reviewers["p95_ms"],
         "pages": reviewers["pages"], "one_query_requests_per_s": baseline["requests_per_s"],
-        "one_query_p95_ms": baseline["p95_ms"], "ratio_to_one_query": round(ratio, 3), "target_ratio": 0.5,
+        "one_query_p95_ms": baseline["p95_ms"], "cpu_ms_per_request": reviewers["cpu_ms_per_request"],
+        "one_query_cpu_ms_per_request": baseline["cpu_ms_per_request"], "ratio_to_one_query": round(ratio, 3), "target_ratio": 0.5,
         "within_target": ratio >= 0.5 and reviewers["errors"] + baseline["errors"] == 0,
         "first_errors": reviewers["first_errors"] + baseline["first_errors"],
         "load_average": [load_before, load_after], "cpu_count": os.cpu_count(),

@@ -139,6 +139,8 @@ def main() -> None:
     parser.add_argument("--round", type=int, default=25, help="requests per round; the quietest round counts")
     parser.add_argument("--reviewer", default="bench_reviewer_00")
     parser.add_argument("--profile", choices=["queue", "detail", "decide", "one_query"], default=None)
+    parser.add_argument("--page", action="append", choices=["queue", "detail", "decide", "one_query"],
+                        help="only this page (repeatable; default every page), e.g. under a sampling profiler")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=60)
     parser.add_argument("--server", action="store_true",
@@ -166,6 +168,8 @@ def main() -> None:
     expected = {"queue": 200, "detail": 200, "decide": 302, "one_query": 200}
     figures = {}
     for name, call in pages.items():
+        if args.page and name not in args.page:
+            continue
         for i in range(3):  # warm-up: templates, per-process caches
             response = call(i)
             assert response.status_code == expected[name], (name, response.status_code)

@@ -13,7 +13,8 @@ of each chunk's best k). So:
    ranks its patents' candidates — ``ROW_NUMBER() OVER (PARTITION BY patent ORDER BY score DESC, demand)``, the
    tie-break of ``store.store_lists`` — moves the ``patent_rank`` that changed, inserts the new pairs with both
    ranks final (``INSERT … SELECT``, so a first run writes each row once), clears the ranks of closed demands'
-   rows and deletes the suggestions left in no list, in set-based SQL, in its own transaction.
+   rows and deletes the suggestions left in no list, in set-based SQL, in its own transaction. The candidates
+   stay until the run's finish empties the table.
 
 Then the run finishes once: the counts summed from the patent chunks', one audit entry, one notification. What
 stays in one process does not grow with the pairs: cutting the id ranges (reading the ids) and dispatching. A
@@ -35,7 +36,7 @@ What ``store_lists(full=True)`` guarantees, and how it is kept here:
   deleted = older suggestions it removed, kept = rows someone acted on. A full run notifies no enterprise.
 
 Redelivery: a demand chunk replaces its own candidates and rewrites the same rows; a patent chunk already applied
-(its counts are written in its own transaction) does nothing again; an insert meets ``ON CONFLICT DO NOTHING``.
+(its counts are written in its own transaction) does nothing again (and reads no candidate); an insert meets ``ON CONFLICT DO NOTHING``.
 Writers: chunks take the advisory lock of ``store`` in shared mode (disjoint demands, then disjoint patents, side
 by side); the incremental runs take it exclusively, between chunks.
 
@@ -66,6 +67,7 @@ from .store import (
 )
 
 FIELDS = ("pk", "demand_id", "patent_id", "status", "score", "rank", "patent_rank")
+SORT_MEMORY = "64MB"  # per patent chunk's backend, for the ranking sort (one chunk's candidates: tens of MB at most)
 
 
 def chunk_lists_store(*, run, demand_ids: list[int], lists: dict, k_demand: int, k_patent: int,
@@ -123,8 +125,9 @@ def best_of_each_patent(scored: dict, k: int) -> set[tuple]:
 def patent_lists_store(*, run, lo: int, hi: int, k_patent: int, since) -> dict:
     """Stage 2 for the patents with ids in ``[lo, hi]``: rank their candidates over every demand chunk, move the
     ``patent_rank`` that changed, insert the new pairs, clear closed demands' ranks, delete the suggestions in no
-    list, drop the candidates. ``since``: when the run started (older rows are not its own). Returns the counts of
-    its patents' rows: created by this run, older ones it changed, older suggestions deleted, acted on."""
+    list; its candidates stay until the finish. ``since``: when the run started (older rows are not its own).
+    Returns the counts of its patents' rows: created by this run, older ones it changed, older suggestions deleted,
+    acted on."""
     table, candidates, demands = Match._meta.db_table, MatchCandidate._meta.db_table, Demand._meta.db_table
     ranks, adapt, postgresql = "matching_patent_ranks", connection.ops.adapt_datetimefield_value, \
         connection.vendor == "postgresql"
@@ -136,6 +139,9 @@ def patent_lists_store(*, run, lo: int, hi: int, k_patent: int, since) -> dict:
     suggested = MatchStatus.SUGGESTED.value
     with connection.cursor() as cursor:
         _share_writers()
+        if postgresql:
+            # A chunk's candidates are sorted by patent in memory: the default 4 MB spills them to disk.
+            cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
         cursor.execute(f"DROP TABLE IF EXISTS {ranks}")
         # A demand closed while the run went on takes no place in a patent's list.
         cursor.execute(
@@ -168,7 +174,6 @@ def patent_lists_store(*, run, lo: int, hi: int, k_patent: int, since) -> dict:
                        [suggested, adapt(since)])
         deleted = cursor.fetchone()[0]
         cursor.execute(f"DELETE FROM {table} WHERE {unlisted}", [suggested])
-        cursor.execute(f"DELETE FROM {candidates} WHERE {mine}", [run.pk])
         cursor.execute(f"DROP TABLE {ranks}")
         # Both stages are stored for these patents: their rows this run created and the older ones it changed
         # (by either stage), counted here, in parallel, rather than over the whole table in the finish.
@@ -186,8 +191,17 @@ def run_counts(results: list[dict]) -> StoreResult:
 
 
 def candidates_drop(*, run_id: int) -> None:
-    """What is left of a run's candidates (none when every patent chunk ran; all of them when the run failed)."""
-    MatchCandidate.objects.filter(run_id=run_id).delete()
+    """A run's candidates, once its patent stage is over or it failed. Full runs go one at a time, so the table
+    mostly holds this run's rows alone: then it is truncated (millions of deleted rows would stay behind as dead
+    rows for the next run's writes and reads until a vacuum)."""
+    candidates = MatchCandidate.objects.all()
+    if connection.vendor == "postgresql" and not candidates.exclude(run_id=run_id).exists():
+        with connection.cursor() as cursor:
+            # Checks of the run's foreign key still deferred in this transaction would refuse the truncation.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {MatchCandidate._meta.db_table}")
+        return
+    candidates.filter(run_id=run_id).delete()
 
 
 def _share_writers() -> None:

@@ -143,3 +143,15 @@ def test_chunks_stored_again_after_their_workers_died_leave_the_same_rows(lived_
     assert counts(run) == expected_counts
     assert not MatchCandidate.objects.exists()
     assert AuditEntry.objects.filter(action="matching_run.finished").count() == 1
+
+
+def test_a_finished_run_drops_its_own_candidates_and_leaves_those_of_another_run(catalogue):
+    from matching.services.chunk_store import candidates_drop
+
+    older, run = MatchingRun.objects.create(kind="full"), MatchingRun.objects.create(kind="full")
+    for owner in (older, run):
+        MatchCandidate.objects.create(run=owner, demand_id=1, patent_id=2, score=0.5, rank=1)
+    candidates_drop(run_id=run.pk)
+    assert list(MatchCandidate.objects.values_list("run_id", flat=True)) == [older.pk]
+    candidates_drop(run_id=older.pk)  # alone in the table: emptied at once
+    assert not MatchCandidate.objects.exists()
