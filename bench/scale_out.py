@@ -25,7 +25,10 @@ projection to 100,000 demands × 1,000,000 patents as serial + chunk work / N: c
 the catalogue size, the serial rest in proportion to the demands, the index build as a power of the patents (before
 the run; from sizes whose index this bench built); it prints the workers needed for ≤ 10 minutes and the time with
 1, 2, 4, … workers.
-Generated data stays in the database for the next run (``--fresh`` regenerates). Ends with one JSON line.
+Before each timed run the previous results are deleted and the tables it touches vacuumed and analysed, as
+autovacuum would in service (it is off on the bench's server; without it the 2-worker runs, which come after the
+1-worker ones, would write into tables and indexes full of dead rows). Generated data stays in the database for the
+next run (``--fresh`` regenerates). Ends with one JSON line.
 """
 
 from __future__ import annotations

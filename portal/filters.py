@@ -55,6 +55,35 @@ def bound_number_filters() -> None:
     number_filter.portal_bounded = True
 
 
+def reuse_filter_forms() -> None:
+    """Every FilterSet builds its form class once per process instead of on every request (django-filter makes a
+    new class, and a new field per filter, each time: a sixth of a list page's Python). What depends on the
+    person — the choices of a filter whose queryset is a function of the request, such as the batches a user may
+    see — is set on each form anew, before it validates anything. Called once from ``PortalConfig.ready``."""
+    filterset = django_filters.filterset.BaseFilterSet
+    if getattr(filterset, "portal_reused_forms", False):
+        return
+    build, form_of, classes = filterset.get_form_class, filterset.form.fget, {}
+
+    def get_form_class(self):
+        key = (type(self), tuple(self.filters))  # an instance may drop filters in its __init__
+        if key not in classes:
+            classes[key] = build(self)
+        return classes[key]
+
+    def form(self):
+        if not hasattr(self, "_form"):
+            made = form_of(self)
+            for name, filter_ in self.filters.items():
+                if isinstance(filter_, django_filters.filters.QuerySetRequestMixin):
+                    made.fields[name].queryset = filter_.get_queryset(filter_.get_request())
+        return self._form
+
+    filterset.get_form_class = get_form_class
+    filterset.form = property(form)
+    filterset.portal_reused_forms = True
+
+
 class RegionFilter(django_filters.CharFilter):
     """行政区划代码: the objects whose region (at ``field_name``, a ``portal.Region`` foreign key) lies in the
     region of the given code."""

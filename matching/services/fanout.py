@@ -6,7 +6,8 @@ Starting: the engine of the current catalogue is fitted once and stored on the s
 its demands' existing rows reconciled, the pairs it keeps written as candidates (``chunk_store``). The last demand
 chunk starts the second stage, in the same transaction that finishes the first: the patents split by id range; a
 patent chunk ranks its patents' lists over every demand and writes their rows. The last patent chunk finishes the
-run once: its counts, one audit entry, one notification, the job done. The lists are never all loaded into one
+run once: its counts, one audit entry, one notification, the job done (its bar counts the demands matched, then
+the patents whose lists are written). The lists are never all loaded into one
 process: the work that grows with the run is in chunks, so it shrinks with workers (why: ``chunk_store``).
 """
 
@@ -21,7 +22,6 @@ from django.db import transaction
 from portal.models import FanoutChunk, FanoutRun
 from portal.services.audit import audit
 from portal.services.fanout import fanout_start, id_ranges
-from portal.services.jobs import job_fail, job_finish, job_progress
 from portal.services.notifications import notify_on_commit
 
 from ..choices import RunStatus
@@ -61,6 +61,7 @@ def matching_fanout_start(run: MatchingRun, *, chunk_size: int | None = None,
     wide = max(engine.config.candidates, policy.top_k_per_demand)
     return fanout_start(handler=handler or HANDLER, ranges=ranges, job_id=run.job_id,
                         params={"matching_run": run.pk, "index": index, "k": wide, "min_score": policy.min_score,
+                                "progress": "已匹配 {done} / {total} 项需求",
                                 "k_demand": policy.top_k_per_demand, "k_patent": policy.top_k_per_patent,
                                 "started": time.time()})
 
@@ -85,16 +86,16 @@ class MatchingFanout:
         demands = sum(part.get("demands", 0) for part in results)
         MatchingRun.objects.filter(pk=params["matching_run"]).update(demand_count=demands)
         run = MatchingRun.objects.get(pk=params["matching_run"])
-        if run.job_id:
-            job_progress(job_id=run.job_id, message=f"已匹配 {demands} 项需求，正在排定各专利的推荐名单")
         # As many patent chunks as demand chunks (so every worker that took a demand chunk gets a share), at most
         # PATENT_CHUNK patents each. All patents, listed or not: a withdrawn patent's stale rows are put right too.
         patents = SupplyPatent.objects.all()
         size = min(PATENT_CHUNK, max(1, math.ceil(patents.count() / max(fanout_run.chunk_count, 1))))
         ranges = id_ranges(patents, size)
-        fanout_start(handler=PATENT_HANDLER, ranges=ranges,
+        fanout_start(handler=PATENT_HANDLER, ranges=ranges, job_id=run.job_id,
+                     stage=f"已匹配 {demands} 项需求，正在排定各专利的推荐名单",
                      params={"patent_lists_of": run.pk, "k_patent": params["k_patent"],
-                             "started": params["started"], "chunks": fanout_run.chunk_count})
+                             "started": params["started"], "chunks": fanout_run.chunk_count,
+                             "progress": "已排定 {done} / {total} 项专利的推荐名单"})
         return None
 
     def failed(self, fanout_run, message: str) -> None:
@@ -127,8 +128,6 @@ class PatentListsFanout:
         run = finish_run(run, result=result, seconds=time.time() - params["started"])
         summary = run_summary(run) | {"chunks": params["chunks"], "patent_chunks": fanout_run.chunk_count}
         audit(actor=run.started_by, action="matching_run.finished", target=run, data=summary, actor_name="系统")
-        if run.job_id:
-            job_finish(job_id=run.job_id, result=summary, message=run.message)
         if run.started_by is not None:
             url = reverse("portal:job-status", args=[run.job_id]) if run.job_id else ""
             notify_on_commit(recipients=[run.started_by], verb="matching_run.finished", title="全量匹配已完成",
@@ -136,9 +135,7 @@ class PatentListsFanout:
         return summary, run.message
 
     def failed(self, fanout_run, message: str) -> None:
-        run = _run_failed(fanout_run.params["patent_lists_of"], message)
-        if run is not None and run.job_id:
-            job_fail(job_id=run.job_id, message=message)
+        _run_failed(fanout_run.params["patent_lists_of"], message)
 
 
 def _since(params: dict) -> datetime:

@@ -42,9 +42,12 @@ from django.utils.module_loading import import_string
 
 from ..models import FanoutChunk, FanoutRun
 from ..models.fanout import FanoutStatus
-from .jobs import job_fail, job_finish, job_progress, job_start
+from .jobs import job_fail, job_finish, job_progress, job_stage, job_start
 
 logger = logging.getLogger(__name__)
+
+
+PROGRESS = "已完成 {done} / {total}"
 
 
 def id_ranges(queryset: QuerySet, size: int, field: str = "pk") -> list[tuple[int, int, int]]:
@@ -70,9 +73,11 @@ def ranges_of(ids: Iterable[int], size: int) -> list[tuple[int, int, int]]:
 
 
 def fanout_start(*, handler: str, ranges: Sequence[tuple[int, int, int]], job_id: int | None = None,
-                 params: dict | None = None) -> FanoutRun:
+                 params: dict | None = None, stage: str = "") -> FanoutRun:
     """Record a run and its chunks and send one task per chunk (after the caller's transaction commits).
-    A run without chunks finishes at once."""
+    A run without chunks finishes at once. ``stage``: this run is a next stage of the job's work, named so in
+    its progress (the bar starts again over this run's total); ``params["progress"]``: the progress message, with
+    ``{done}`` and ``{total}``."""
     import_string(handler)  # a typo fails here, not in every worker
     with transaction.atomic():
         run = FanoutRun.objects.create(handler=handler, job_id=job_id, params=params or {},
@@ -80,7 +85,9 @@ def fanout_start(*, handler: str, ranges: Sequence[tuple[int, int, int]], job_id
                                        total=sum(size for _, _, size in ranges))
         FanoutChunk.objects.bulk_create(FanoutChunk(run=run, index=i, lo=lo, hi=hi, size=size)
                                         for i, (lo, hi, size) in enumerate(ranges))
-        if job_id:
+        if job_id and stage:
+            job_stage(job_id=job_id, total=run.total, message=stage)
+        elif job_id:
             job_start(job_id=job_id, total=run.total)
     chunk_ids = list(run.chunks.order_by("index").values_list("pk", flat=True))
     if not chunk_ids:
@@ -153,7 +160,8 @@ def _chunk_done(chunk: FanoutChunk, result: dict, worker: str) -> None:
         if chunk.run.job_id:
             done = FanoutRun.objects.filter(pk=chunk.run_id).values_list("done", flat=True).first()
             run = chunk.run
-            job_progress(job_id=run.job_id, done=done, message=f"已完成 {done} / {run.total}")
+            progress = run.params.get("progress") or PROGRESS
+            job_progress(job_id=run.job_id, done=done, message=progress.format(done=done, total=run.total))
 
 
 def _finish_if_last(run_id: int) -> bool:

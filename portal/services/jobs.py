@@ -26,6 +26,11 @@ def job_start(*, job_id: int, total: int) -> None:
                                          started_at=timezone.now(), message="")
 
 
+def job_stage(*, job_id: int, total: int, message: str) -> None:
+    """A job's next stage: its bar starts again over the stage's own ``total``; the job keeps its start time."""
+    Job.objects.filter(pk=job_id).update(total=total, done=0, message=message[:500])
+
+
 def job_progress(*, job_id: int, advance: int = 0, done: int | None = None, message: str | None = None) -> None:
     changes: dict = {"done": done} if done is not None else {"done": F("done") + advance}
     if message is not None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matching.choices import RunStatus
-from matching.models import Match, MatchingRun
+from matching.models import Match, MatchingRun, SupplyPatent
 from matching.services import runs
 from pool.loadgen import generate_applications
 from pool.models import Evaluation
@@ -169,7 +169,34 @@ def test_fanned_out_matching_stores_what_the_single_process_run_stores(catalogue
     fanned = FanoutRun.objects.get(params__matching_run=run.pk)
     assert fanned.chunk_count == 4 and run.status == RunStatus.DONE and job.status == "done"
     assert matches() == expected
-    assert (run.demand_count, run.patent_count) == (50, 975) and job.done == 50
+    assert (run.demand_count, run.patent_count) == (50, 975)
+    assert job.done == job.total == SupplyPatent.objects.count()  # the bar's second stage: every patent's list
+    assert AuditEntry.objects.filter(action="matching_run.finished").count() == 1
+
+
+def test_the_job_of_a_matching_run_shows_the_demands_then_the_patents(catalogue, monkeypatch):
+    held = []
+    monkeypatch.setattr(fanout, "_dispatch", lambda ids: held.extend(ids))
+    job = Job.objects.create(kind="matching", title="供需匹配（全量）")
+    run = MatchingRun.objects.create(kind="full", job=job)
+    runs.matching_run_execute(run_id=run.pk, chunk_size=15)
+    for pk in held[:2]:
+        fanout.chunk_execute(chunk_id=pk)
+    job.refresh_from_db()
+    assert (job.done, job.total, job.message) == (30, 50, "已匹配 30 / 50 项需求")
+    for pk in held[2:4]:
+        fanout.chunk_execute(chunk_id=pk)
+    job.refresh_from_db()
+    patents = SupplyPatent.objects.count()
+    assert (job.status, job.done, job.total) == ("running", 0, patents)
+    assert job.message == "已匹配 50 项需求，正在排定各专利的推荐名单"
+    fanout.chunk_execute(chunk_id=held[4])
+    job.refresh_from_db()
+    assert job.done > 0 and job.message == f"已排定 {job.done} / {patents} 项专利的推荐名单"
+    for pk in held[5:]:
+        fanout.chunk_execute(chunk_id=pk)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == ("done", patents, patents)
     assert AuditEntry.objects.filter(action="matching_run.finished").count() == 1
 
 
