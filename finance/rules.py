@@ -106,6 +106,11 @@ def _asset_counts(asset: dict, rules: WhitelistRules, on: date) -> tuple[bool, s
         if not asset.get("valid"):
             return False, "已失效"
         return True, ""
+    # A trademark's number is given when it is applied for and kept when it is registered: only the registration
+    # date makes it a registered mark, which alone may be pledged. (Declarations made before the date was carried
+    # have no such key; the application's check of criterion 8 held for them.)
+    if "registered_on" in asset and not (asset["registered_on"] and asset["registered_on"] <= on.isoformat()):
+        return False, "尚未核准注册"
     valid_to = asset.get("valid_to") or ""
     if valid_to and valid_to < on.isoformat():
         return False, f"注册有效期已于 {valid_to} 届满"

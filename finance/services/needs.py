@@ -73,7 +73,8 @@ def available_assets(membership) -> list[dict]:
         number = (mark.get("registration_no") or "").strip()
         if number and mark.get("owned"):
             assets.append({"key": f"trademark:{number}", "kind": "trademark", "number": number,
-                           "title": mark.get("name", ""), "valid_to": mark.get("valid_to") or ""})
+                           "title": mark.get("name", ""), "registered_on": mark.get("registered_on") or "",
+                           "valid_to": mark.get("valid_to") or ""})
     return assets
 
 

@@ -150,3 +150,25 @@ def test_publishing_only_to_partner_banks(batch, city):
 
     with pytest.raises(ValidationError, match="只能向本地区的合作银行发布"):
         whitelist_publish(whitelist=whitelist, user=city, banks=[stranger.organisation])
+
+
+def test_a_trademark_counts_from_its_registration_date_on():
+    from datetime import date
+
+    from finance.policy import WhitelistRules
+    from finance.rules import CandidateFacts, assets
+
+    rules = WhitelistRules(membership_statuses=("cultivating",), list_types=(), asset_kinds=("patent", "trademark"),
+                           min_assets=1)
+    today = date(2026, 12, 3)
+
+    def mark(registered_on: str) -> CandidateFacts:
+        return CandidateFacts(assets=[{"kind": "trademark", "number": "12345678", "title": "黄石",
+                                       "registered_on": registered_on, "valid_to": "2030-01-01"}])
+
+    assert assets(mark("2026-12-03"), rules, today).passed
+    refused = assets(mark("2026-12-04"), rules, today)  # applied for, registered tomorrow
+    assert not refused.passed and "商标12345678（尚未核准注册）" in refused.message
+    assert not assets(mark(""), rules, today).passed
+    older = CandidateFacts(assets=[{"kind": "trademark", "number": "12345678", "valid_to": "2030-01-01"}])
+    assert assets(older, rules, today).passed  # declared before the date was carried: checked at submission
