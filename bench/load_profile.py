@@ -10,7 +10,9 @@ the queries per request.
     DATABASE_URL=… python bench/load_profile.py --requests 200 --profile detail   # cProfile of one page
     DATABASE_URL=… python bench/load_profile.py --server   # and through gunicorn: worker + PostgreSQL CPU
 
-The database must hold the bench's data (``bench/load.py`` makes it). The last line is one JSON object.
+The database must hold the bench's data (``bench/load.py`` makes it). ``DJANGO_SETTINGS_MODULE`` may name a
+variant of ``load_settings`` (on the Python path, e.g. in ``bench/``) to compare a setting. The last line is one
+JSON object.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("OTP_REQUIRED", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-os.environ["DJANGO_SETTINGS_MODULE"] = "load_settings"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "load_settings")
 from _setup import cpu_seconds, database_cpu_seconds, require_postgresql, setup_django  # noqa: E402
 
 CSRF = "x" * 32
