@@ -3,12 +3,14 @@
 generated applications — every application evaluated under the published set and the draft, differences
 stored, no verdict written.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> python bench/what_if.py
-    DATABASE_URL=… python bench/what_if.py --applications 100000 --small 10000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> CELERY_BROKER_URL=redis://127.0.0.1:6379/<n> \
+        python bench/what_if.py
+    DATABASE_URL=… python bench/what_if.py --applications 100000 --small 10000 --workers 1   # no Redis needed
 
 For each size a fresh batch is generated (``pool.loadgen``), scored once (so the batch looks as in production),
 then simulated by ``pool.services.what_if.simulation`` — the service the Celery task ``pool.tasks.run_simulation``
-runs — in a process of its own. Printed per size: seconds, applications/s, changed applications, peak RSS, and a
+runs, a fanned-out run whose chunks ``--workers`` real Celery worker processes take (2 by default; with 1, the
+chunks run in the measuring process itself). Printed per size: seconds, applications/s, changed applications, peak RSS, and a
 check that the applications' verdict columns and stored evaluations are the same before and after. The target:
 100,000 applications within the scoring target (≤ 60 s). The last line is one JSON object of the figures.
 """
@@ -16,13 +18,16 @@ check that the applications' verdict columns and stored evaluations are the same
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import cpu_seconds, peak_rss_mb, prepare_database, require_postgresql, setup_django  # noqa: E402
+from _setup import ROOT, cpu_seconds, peak_rss_mb, prepare_database, require_postgresql, setup_django  # noqa: E402
 from score_batch import child_of, generate, purge, score  # noqa: E402
 
 
@@ -38,8 +43,42 @@ def fingerprint(batch_id: int) -> str:
         return cursor.fetchone()[0]
 
 
+@contextlib.contextmanager
+def simulation_workers(count: int):
+    """``count`` real Celery worker processes on the Redis broker for the simulation's chunks (more than one);
+    with one, the chunks run in this process, eagerly."""
+    if count <= 1:
+        yield
+        return
+    from django.conf import settings
+
+    from portal.celery import app
+
+    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
+        sys.exit("More than one worker needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/<your db>.")
+    sys.path.insert(0, str(ROOT))
+    from tests.scale.workers import worker_processes
+
+    settings.EXPORT_ROOT = Path(tempfile.mkdtemp(prefix="what-if-bench-"))
+    app.conf.task_always_eager = False
+    with worker_processes(count, settings.EXPORT_ROOT / "logs", prefix="whatif"):
+        yield
+
+
+def finished(simulation_id: int, seconds: float = 3600):
+    from pool.models import Simulation
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        simulation = Simulation.objects.get(pk=simulation_id)
+        if simulation.status in ("done", "failed"):
+            return simulation
+        time.sleep(0.25)
+    raise RuntimeError(f"simulation {simulation_id} not finished after {seconds} s")
+
+
 def simulate(batch_id: int, workers: int) -> dict:
-    from pool.models import Batch, Simulation
+    from pool.models import Batch
     from pool.services.what_if.drafts import draft_create, draft_update
     from pool.services.what_if.simulation import simulation_start
     from portal.models import Organisation, User
@@ -51,10 +90,11 @@ def simulate(batch_id: int, workers: int) -> dict:
     draft = draft_update(user=province, draft=draft, name="研发投入比例下调至 8%",
                          parameters={**draft.parameters, "rnd_ratio_min": "0.08"}, weights=draft.weights)
     before = fingerprint(batch_id)
-    cpu, started = cpu_seconds(), time.perf_counter()
-    simulation = simulation_start(user=province, draft=draft, batch=batch, workers=workers)  # eager: runs here
-    seconds = time.perf_counter() - started
-    simulation = Simulation.objects.get(pk=simulation.pk)
+    with simulation_workers(workers):
+        cpu, started = cpu_seconds(), time.perf_counter()
+        simulation = simulation_start(user=province, draft=draft, batch=batch)  # eager (1 worker): runs here
+        simulation = finished(simulation.pk)
+        seconds = time.perf_counter() - started
     return {"status": simulation.status, "applications": simulation.application_count,
             "changed": simulation.changed_count, "verdict_changes": simulation.summary.get("verdict_changes"),
             "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds() - cpu, 1),
@@ -81,7 +121,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000, help="a smaller size run first (0 to skip)")
-    parser.add_argument("--workers", type=int, default=2, help="evaluation processes (1 = all in one process)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="Celery worker processes taking the chunks (needs CELERY_BROKER_URL=redis://…; 1 = all "
+                             "in this process)")
     parser.add_argument("--seed", type=int, default=20240901)
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
     parser.add_argument("--phase", choices=["generate", "score", "simulate", "purge"], help=argparse.SUPPRESS)

@@ -100,10 +100,11 @@ def send_monitoring_reminders(day: str | None = None) -> dict:
 
 @shared_task(name="pool.tasks.run_simulation", acks_late=True)
 def run_simulation(simulation_id: int, workers: int = 1) -> None:
-    """A what-if simulation of a draft criteria set; writes no verdict, a finished one is left alone."""
+    """A what-if simulation of a draft criteria set, fanned out in chunks over the workers; writes no verdict, a
+    finished one is left alone. (``workers``: accepted from messages queued before the fan-out, unused.)"""
     from .services.what_if.simulation import simulation_execute
 
-    simulation_execute(simulation_id=simulation_id, workers=workers)
+    simulation_execute(simulation_id=simulation_id)
 
 
 @shared_task(name="pool.tasks.run_lifecycle_simulation", acks_late=True)

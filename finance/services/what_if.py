@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,12 +18,12 @@ from pool.services.what_if.common import discard, editable, ensure_drafter, mark
 from pool.services.what_if.drafts import fingerprint
 from portal.outbox import enqueue
 from portal.services.audit import audit
-from portal.services.jobs import job_create, job_fail, job_finish, job_progress, job_start
+from portal.services.jobs import job_create, job_fail
 
 from .. import rules as whitelist_rules
 from ..models import FinanceDraft, FinancePolicy, FinanceSimulation
 from ..policy import PolicyError, build_rules
-from .generation import _chunks, member_facts, members_of
+from .generation import CHUNK, _chunks, member_facts, members_of
 
 
 def _ensure(user) -> None:
@@ -107,20 +108,53 @@ def _region_prefix(policy: FinancePolicy) -> str:
 
 
 def finance_simulation_execute(*, simulation_id: int) -> FinanceSimulation:
+    """Run a requested simulation, fanned out over the workers in chunks of enterprises (by id range, as the
+    whitelist generation); a finished one is left alone, one under way (its task delivered again) is resumed."""
+    from portal.models import FanoutRun
+    from portal.services.fanout import fanout_resume, fanout_start, id_ranges
+
     simulation = FinanceSimulation.objects.select_related("base").get(pk=simulation_id)
     if simulation.status == SimulationStatus.DONE:
         return simulation
-    on = timezone.localdate()
-    try:
-        current = draft_rules(simulation.base.parameters, code=simulation.base.code).whitelist
-        draft = draft_rules(simulation.parameters, code=simulation.base.code).whitelist
-        rows = members_of(_region_prefix(simulation.base))
-        if simulation.job_id:
-            job_start(job_id=simulation.job_id, total=rows.count())
+    running = FanoutRun.objects.filter(handler=HANDLER, params__finance_simulation=simulation.pk,
+                                       status=FanoutRun.Status.RUNNING).first()
+    if running is not None:
+        fanout_resume(running)
+    else:
+        try:
+            _both_rules(simulation)  # a broken draft fails here, not in every chunk
+        except Exception as exc:
+            FinanceSimulation.objects.filter(pk=simulation.pk).update(status=SimulationStatus.FAILED,
+                                                                      message=str(exc)[:500])
+            if simulation.job_id:
+                job_fail(job_id=simulation.job_id, message=f"模拟失败：{exc}")
+            raise
+        ranges = id_ranges(members_of(_region_prefix(simulation.base)), CHUNK, field="enterprise_id")
+        fanout_start(handler=HANDLER, ranges=ranges, job_id=simulation.job_id,
+                     params={"finance_simulation": simulation.pk, "on": timezone.localdate().isoformat(),
+                             "progress": "已测算 {done} / {total} 家"})
+    simulation.refresh_from_db()
+    return simulation
+
+
+def _both_rules(simulation: FinanceSimulation) -> tuple:
+    return (draft_rules(simulation.base.parameters, code=simulation.base.code).whitelist,
+            draft_rules(simulation.parameters, code=simulation.base.code).whitelist)
+
+
+class FinanceSimulationFanout:
+    """A chunk evaluates its enterprises under the rules in force and the draft; the finish sums and stores, once."""
+
+    def chunk(self, fanout_run, chunk) -> dict:
+        simulation = FinanceSimulation.objects.select_related("base").get(pk=fanout_run.params["finance_simulation"])
+        on = date.fromisoformat(fanout_run.params["on"])
+        current, draft = _both_rules(simulation)
+        rows = members_of(_region_prefix(simulation.base)).filter(enterprise_id__gte=chunk.lo,
+                                                                  enterprise_id__lte=chunk.hi)
         tally, changes, members = Counter(), [], 0
-        for chunk in _chunks(rows.iterator(chunk_size=2000)):
-            facts = member_facts(chunk)
-            for row in chunk:
+        for part in _chunks(rows.iterator(chunk_size=2000)):
+            facts = member_facts(part)
+            for row in part:
                 item, _ids = facts[row["enterprise_id"]]
                 before = whitelist_rules.evaluate(item, current, on=on)
                 after = whitelist_rules.evaluate(item, draft, on=on)
@@ -131,24 +165,30 @@ def finance_simulation_execute(*, simulation_id: int) -> FinanceSimulation:
                                     "name": row["enterprise_name"], "region": row["region_id"], "entering": now,
                                     "before": whitelist_rules.summary(before),
                                     "after": whitelist_rules.summary(after)})
-            members += len(chunk)
-            if simulation.job_id:
-                job_progress(job_id=simulation.job_id, advance=len(chunk))
+            members += len(part)
+        return {"members": members, "tally": [[was, now, n] for (was, now), n in tally.items()], "changes": changes}
+
+    def finish(self, fanout_run, results: list[dict]) -> tuple[dict, str]:
+        tally: Counter = Counter()
+        for part in results:
+            for was, now, count in part.get("tally", []):
+                tally[(was, now)] += count
+        members = sum(part.get("members", 0) for part in results)
+        changes = [change for part in results for change in part.get("changes", [])]
         summary = {"before_eligible": sum(n for (was, _), n in tally.items() if was),
                    "after_eligible": sum(n for (_, now), n in tally.items() if now),
                    "entering": tally[(False, True)], "leaving": tally[(True, False)]}
-    except Exception as exc:
-        FinanceSimulation.objects.filter(pk=simulation.pk).update(status=SimulationStatus.FAILED,
-                                                                  message=str(exc)[:500])
-        if simulation.job_id:
-            job_fail(job_id=simulation.job_id, message=f"模拟失败：{exc}")
-        raise
-    FinanceSimulation.objects.filter(pk=simulation.pk).update(
-        status=SimulationStatus.DONE, finished_at=timezone.now(), evaluated_on=on, member_count=members,
-        changed_count=len(changes), summary=summary,
-        changes=sorted(changes, key=lambda c: (not c["entering"], c["region"], c["name"])))
-    if simulation.job_id:
-        job_finish(job_id=simulation.job_id, result=summary,
-                   message=f"共 {members} 家企业，进入白名单 {summary['entering']} 家，退出 {summary['leaving']} 家")
-    simulation.refresh_from_db()
-    return simulation
+        FinanceSimulation.objects.filter(pk=fanout_run.params["finance_simulation"]).update(
+            status=SimulationStatus.DONE, finished_at=timezone.now(),
+            evaluated_on=date.fromisoformat(fanout_run.params["on"]), member_count=members,
+            changed_count=len(changes), summary=summary,
+            changes=sorted(changes, key=lambda c: (not c["entering"], c["region"], c["name"])))
+        return summary, f"共 {members} 家企业，进入白名单 {summary['entering']} 家，退出 {summary['leaving']} 家"
+
+    def failed(self, fanout_run, message: str) -> None:
+        FinanceSimulation.objects.filter(pk=fanout_run.params["finance_simulation"]).update(
+            status=SimulationStatus.FAILED, message=f"模拟失败：{message}"[:500])
+
+
+HANDLER = "finance.services.what_if.FINANCE_SIMULATION_FANOUT"
+FINANCE_SIMULATION_FANOUT = FinanceSimulationFanout()

@@ -60,6 +60,21 @@ def test_a_whitelist_simulation_generates_nothing_and_names_who_leaves(province,
     assert "入库状态" in change["after"]
 
 
+def test_a_whitelist_simulation_in_one_chunk_per_enterprise_gives_the_same_result(
+        province, members, django_capture_on_commit_callbacks, monkeypatch):
+    from finance.services import what_if
+    from portal.models import FanoutRun
+
+    whole = run(province, drafted(province, membership_statuses=["cultivating", "follow_up"]),
+                django_capture_on_commit_callbacks)
+    monkeypatch.setattr(what_if, "CHUNK", 1)
+    split = run(province, drafted(province, membership_statuses=["cultivating", "follow_up"]),
+                django_capture_on_commit_callbacks)
+    assert FanoutRun.objects.get(params__finance_simulation=split.pk).chunk_count == 3
+    assert (split.member_count, split.summary, split.changes) == (3, whole.summary, whole.changes)
+    assert split.job.status == "done" and split.job.message == "共 3 家企业，进入白名单 0 家，退出 1 家"
+
+
 def test_the_counts_are_what_the_generation_gives_under_the_published_draft(
         province, members, city, django_capture_on_commit_callbacks):
     simulation = run(province, drafted(province, membership_statuses=["cultivating", "follow_up"]),

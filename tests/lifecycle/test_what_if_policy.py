@@ -67,6 +67,22 @@ def test_a_policy_simulation_opens_no_proposal_and_names_whose_outcome_changes(
     assert simulation.summary["after_counts"]["graduate"] == 1 and simulation.summary["before_counts"]["remove"] == 1
 
 
+def test_a_policy_simulation_in_one_chunk_per_member_gives_the_same_result(
+        province, members, django_capture_on_commit_callbacks, monkeypatch):
+    from pool.services.what_if import lifecycle as what_if_lifecycle
+    from portal.models import FanoutRun
+
+    whole = run(province, drafted(province, growth_threshold="0.15", no_progress_years=3),
+                django_capture_on_commit_callbacks)
+    monkeypatch.setattr(what_if_lifecycle, "CHUNK", 1)
+    split = run(province, drafted(province, growth_threshold="0.15", no_progress_years=3),
+                django_capture_on_commit_callbacks)
+    assert FanoutRun.objects.get(params__lifecycle_simulation=split.pk).chunk_count == 3
+    assert (split.member_count, split.changed_count, split.summary) == (3, 2, whole.summary)
+    assert split.changes == whole.changes and split.job.status == "done"
+    assert split.job.message == "共 3 家入库企业，结果变化 2 家"
+
+
 def test_the_counts_are_what_the_evaluation_opens_under_the_published_draft(
         province, members, django_capture_on_commit_callbacks):
     simulation = run(province, drafted(province, growth_threshold="0.15", no_progress_years=3),

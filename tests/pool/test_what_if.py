@@ -234,13 +234,16 @@ def test_pages_the_excel_and_the_side_by_side_view(client, province, batch, apps
     assert "研发投入占营业收入不低于" in detail and "对应当前草案" in detail
 
 
-def test_forked_evaluation_gives_the_same_simulation(province, batch, apps):
-    from pool.services.what_if.simulation import simulation_execute
+def test_a_simulation_in_many_chunks_gives_the_same_result_as_in_one(province, batch, apps, monkeypatch):
+    from pool.services.what_if import simulation as simulation_module
+    from portal.models import FanoutRun
 
     one = simulate(province, batch, apps)
+    monkeypatch.setattr(simulation_module, "CHUNK", 1)
     two = Simulation.objects.create(draft=one.draft, batch=batch, base=one.base, parameters=one.parameters,
                                     weights=one.weights, fingerprint=one.fingerprint, started_by=province)
-    two = simulation_execute(simulation_id=two.pk, workers=2)
+    two = simulation_module.simulation_execute(simulation_id=two.pk)
+    assert FanoutRun.objects.get(params__simulation=two.pk).chunk_count >= 3
 
     def rows(simulation):
         return sorted(SimulationChange.objects.filter(simulation=simulation).values_list(

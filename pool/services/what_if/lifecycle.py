@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter, defaultdict
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from portal.models import Region
 from portal.outbox import enqueue
 from portal.services.audit import audit
-from portal.services.jobs import job_create, job_fail, job_finish, job_progress, job_start
+from portal.services.jobs import job_create, job_fail
 
 from ...lifecycle.policy import PolicyError, build_rules
 from ...lifecycle.rules import Outcome, evaluate
@@ -123,18 +124,46 @@ def _members(simulation: LifecycleSimulation):
 
 
 def lifecycle_simulation_execute(*, simulation_id: int) -> LifecycleSimulation:
+    """Run a requested simulation, fanned out over the workers in chunks of members (by id range); a finished one
+    is left alone, one under way (its task delivered again) is resumed, not started twice."""
+    from portal.models import FanoutRun
+    from portal.services.fanout import fanout_resume, fanout_start, id_ranges
+
     simulation = LifecycleSimulation.objects.select_related("base").get(pk=simulation_id)
     if simulation.status == SimulationStatus.DONE:
         return simulation
-    on = timezone.localdate()
-    try:
+    running = FanoutRun.objects.filter(handler=HANDLER, params__lifecycle_simulation=simulation.pk,
+                                       status=FanoutRun.Status.RUNNING).first()
+    if running is not None:
+        fanout_resume(running)
+    else:
+        try:
+            draft_rules(simulation.parameters, code=simulation.base.code)  # a broken draft fails here, not per chunk
+        except Exception as exc:
+            LifecycleSimulation.objects.filter(pk=simulation.pk).update(status=SimulationStatus.FAILED,
+                                                                        message=str(exc)[:500])
+            if simulation.job_id:
+                job_fail(job_id=simulation.job_id, message=f"模拟失败：{exc}")
+            raise
+        fanout_start(handler=HANDLER, ranges=id_ranges(_members(simulation), CHUNK), job_id=simulation.job_id,
+                     params={"lifecycle_simulation": simulation.pk, "on": timezone.localdate().isoformat(),
+                             "progress": "已测算 {done} / {total} 家"})
+    simulation.refresh_from_db()
+    return simulation
+
+
+class LifecycleSimulationFanout:
+    """A chunk evaluates its members under the published and the draft rules; the finish sums and stores, once."""
+
+    def chunk(self, fanout_run, chunk) -> dict:
+        simulation = LifecycleSimulation.objects.select_related("base").get(
+            pk=fanout_run.params["lifecycle_simulation"])
+        on = date.fromisoformat(fanout_run.params["on"])
         current, draft = rules_of(simulation.base), draft_rules(simulation.parameters, code=simulation.base.code)
-        scope = _members(simulation)
+        scope = _members(simulation).filter(pk__gte=chunk.lo, pk__lte=chunk.hi)
         ids = list(scope.order_by("pk").values_list("pk", flat=True))
         names = dict(scope.values_list("pk", "enterprise_name"))
-        if simulation.job_id:
-            job_start(job_id=simulation.job_id, total=len(ids))
-        matrix, changes, regions = Counter(), [], defaultdict(Counter)
+        matrix, changes = Counter(), []
         for start in range(0, len(ids), CHUNK):
             data = _read_chunk(ids[start:start + CHUNK], on, scope)
             for member in data["members"]:
@@ -142,14 +171,23 @@ def lifecycle_simulation_execute(*, simulation_id: int) -> LifecycleSimulation:
                 after, after_text = _outcome(draft, member, data, on)
                 matrix[(before, after)] += 1
                 if before != after:
-                    region = member[4] or ""
-                    changes.append({"member": member[0], "name": names.get(member[0], ""), "region": region,
+                    changes.append({"member": member[0], "name": names.get(member[0], ""), "region": member[4] or "",
                                     "before": before, "after": after, "before_text": before_text,
                                     "after_text": after_text})
-                    for code in (region[:4] + "00", region):
-                        regions[code][after] += 1
-            if simulation.job_id:
-                job_progress(job_id=simulation.job_id, advance=len(data["members"]))
+        return {"members": len(ids), "matrix": [[b, a, n] for (b, a), n in matrix.items()], "changes": changes}
+
+    def finish(self, fanout_run, results: list[dict]) -> tuple[dict, str]:
+        simulation_id = fanout_run.params["lifecycle_simulation"]
+        members = sum(part.get("members", 0) for part in results)
+        matrix: Counter = Counter()
+        for part in results:
+            for before, after, count in part.get("matrix", []):
+                matrix[(before, after)] += count
+        changes = [change for part in results for change in part.get("changes", [])]
+        regions: dict = defaultdict(Counter)
+        for change in changes:
+            for code in (change["region"][:4] + "00", change["region"]):
+                regions[code][change["after"]] += 1
         region_names = dict(Region.objects.filter(code__in=list(regions)).values_list("code", "name"))
         summary = {
             "outcomes": [{"before": b, "after": a, "count": n, "before_label": OUTCOME_LABELS[b],
@@ -159,17 +197,17 @@ def lifecycle_simulation_execute(*, simulation_id: int) -> LifecycleSimulation:
             "regions": [{"code": c, "name": region_names.get(c, c), "city": c.endswith("00"),
                          **{OUTCOME_LABELS[k]: v for k, v in counts.items()}} for c, counts in sorted(regions.items())],
         }
-    except Exception as exc:
-        LifecycleSimulation.objects.filter(pk=simulation.pk).update(status=SimulationStatus.FAILED,
-                                                                    message=str(exc)[:500])
-        if simulation.job_id:
-            job_fail(job_id=simulation.job_id, message=f"模拟失败：{exc}")
-        raise
-    LifecycleSimulation.objects.filter(pk=simulation.pk).update(
-        status=SimulationStatus.DONE, finished_at=timezone.now(), evaluated_on=on, member_count=len(ids),
-        changed_count=len(changes), summary=summary, changes=sorted(changes, key=lambda c: (c["region"], c["name"])))
-    if simulation.job_id:
-        job_finish(job_id=simulation.job_id, result={"members": len(ids), "changed": len(changes)},
-                   message=f"共 {len(ids)} 家入库企业，结果变化 {len(changes)} 家")
-    simulation.refresh_from_db()
-    return simulation
+        LifecycleSimulation.objects.filter(pk=simulation_id).update(
+            status=SimulationStatus.DONE, finished_at=timezone.now(),
+            evaluated_on=date.fromisoformat(fanout_run.params["on"]), member_count=members,
+            changed_count=len(changes), summary=summary,
+            changes=sorted(changes, key=lambda c: (c["region"], c["name"])))
+        return {"members": members, "changed": len(changes)}, f"共 {members} 家入库企业，结果变化 {len(changes)} 家"
+
+    def failed(self, fanout_run, message: str) -> None:
+        LifecycleSimulation.objects.filter(pk=fanout_run.params["lifecycle_simulation"]).update(
+            status=SimulationStatus.FAILED, message=f"模拟失败：{message}"[:500])
+
+
+HANDLER = "pool.services.what_if.lifecycle.LIFECYCLE_SIMULATION_FANOUT"
+LIFECYCLE_SIMULATION_FANOUT = LifecycleSimulationFanout()

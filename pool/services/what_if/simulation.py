@@ -6,17 +6,18 @@ The quota comparison follows the ranking rule of the review (``pool.queues.RANK_
 still in the running (submitted and not refused at any level) that is not ineligible under the rules compared —
 as if the review went by the verdicts — inside a city's reserved quota where the city has one, else inside the
 province's. An application the draft makes eligible can so be seen entering the quota.
+
+A simulation is a fanned-out run (``portal.services.fanout``) like batch scoring: chunks of applications evaluated
+on any worker, the quotas ranked and the differences stored by the finish, once.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import multiprocessing
-from collections import Counter, defaultdict, deque
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +32,7 @@ from criteria.rules import DEFAULT_TITLES
 from criteria.services import list_hits_for, reference_data, rules_for
 from portal.models import Region
 from portal.services.audit import audit
-from portal.services.jobs import job_create, job_fail, job_finish, job_progress, job_start
+from portal.services.jobs import job_create
 
 from ...models import (
     ApplicationStatus,
@@ -67,7 +68,7 @@ class Row:
     flips: tuple  # (criterion number, before outcome, after outcome)
 
 
-def simulation_start(*, user, draft: CriteriaDraft, batch: Batch, workers: int = 1) -> Simulation:
+def simulation_start(*, user, draft: CriteriaDraft, batch: Batch) -> Simulation:
     if not may_draft(user):
         raise PermissionDenied("只有省级管理员可以进行模拟测算。")
     if draft.status != DraftStatus.DRAFT:
@@ -87,7 +88,7 @@ def simulation_start(*, user, draft: CriteriaDraft, batch: Batch, workers: int =
             job=job, started_by=user)
         audit(actor=user, action="simulation.started", target=simulation,
               data={"draft": draft.pk, "batch": batch.pk})
-        enqueue(run_simulation, simulation.pk, workers)
+        enqueue(run_simulation, simulation.pk)
     return simulation
 
 
@@ -123,17 +124,9 @@ def _with_hits(chunk) -> list[tuple]:
     return [(*row, hits.get(row[5], [])) for row in chunk]
 
 
-_worker_contexts: tuple | None = None
-
-
-def _set_worker_contexts(contexts: tuple) -> None:
-    global _worker_contexts
-    _worker_contexts = contexts
-
-
-def _evaluate(chunk, contexts: tuple | None = None) -> list[Row]:
+def _evaluate(chunk, contexts: tuple) -> list[Row]:
     """Pure: each row evaluated under both rule sets."""
-    before_ctx, after_ctx = contexts or _worker_contexts
+    before_ctx, after_ctx = contexts
     rows = []
     for pk, name, region, status, submitted_at, _uscc, text, found in chunk:
         data = json.loads(text)
@@ -222,62 +215,81 @@ def _changes(simulation: Simulation, rows: list[Row], groups: list[dict]) -> lis
     return changes
 
 
-def _evaluated(chunks, contexts: tuple, workers: int):
-    """Evaluated chunks in order; with workers, in forked processes, at most ``workers + 1`` chunks in flight."""
-    if workers <= 1:
-        for chunk in chunks:
-            yield len(chunk), _evaluate(_with_hits(chunk), contexts)
-        return
-    fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=fork, initializer=_set_worker_contexts,
-                             initargs=(contexts,)) as pool:
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append((len(chunk), pool.submit(_evaluate, _with_hits(chunk))))
-            if len(pending) > workers:
-                size, future = pending.popleft()
-                yield size, future.result()
-        while pending:
-            size, future = pending.popleft()
-            yield size, future.result()
+def simulation_execute(*, simulation_id: int) -> Simulation:
+    """Run a requested simulation, fanned out over the workers in chunks of applications (by id range); a finished
+    one is left alone, one under way (its task delivered again) is resumed, not started twice."""
+    from portal.models import FanoutRun
+    from portal.services.fanout import fanout_resume, fanout_start, id_ranges
 
-
-def simulation_execute(*, simulation_id: int, workers: int = 1) -> Simulation:
-    """Run a requested simulation; a finished one is left alone, a redelivered one starts again cleanly."""
-    simulation = Simulation.objects.select_related("batch", "base", "job").get(pk=simulation_id)
+    simulation = Simulation.objects.select_related("batch").get(pk=simulation_id)
     if simulation.status == SimulationStatus.DONE:
         return simulation
-    on = timezone.localdate()
-    try:
-        before_ctx, after_ctx = _contexts(simulation, on)
-        queryset = scorable(simulation.batch)
-        if simulation.job_id:
-            job_start(job_id=simulation.job_id, total=queryset.count())
-        rows: list[Row] = []
-        for size, evaluated in _evaluated(_chunks(queryset), (before_ctx, after_ctx), workers):
-            rows.extend(evaluated)
-            if simulation.job_id:
-                job_progress(job_id=simulation.job_id, advance=size)
+    running = FanoutRun.objects.filter(handler=HANDLER, params__simulation=simulation.pk,
+                                       status=FanoutRun.Status.RUNNING).first()
+    if running is not None:
+        fanout_resume(running)
+    else:
+        fanout_start(handler=HANDLER, ranges=id_ranges(scorable(simulation.batch), CHUNK), job_id=simulation.job_id,
+                     params={"simulation": simulation.pk, "on": timezone.localdate().isoformat(),
+                             "progress": "已测算 {done} / {total} 件"})
+    simulation.refresh_from_db()
+    return simulation
+
+
+class SimulationFanout:
+    """A chunk evaluates its applications under both rule sets and hands back compact rows; the finish ranks the
+    quotas over every row (a place depends on the whole batch) and stores the differences, once."""
+
+    def chunk(self, fanout_run, chunk) -> dict:
+        simulation = Simulation.objects.select_related("base").get(pk=fanout_run.params["simulation"])
+        contexts = _contexts(simulation, date.fromisoformat(fanout_run.params["on"]))
+        queryset = scorable(Batch.objects.get(pk=simulation.batch_id)).filter(pk__gte=chunk.lo, pk__lte=chunk.hi)
+        rows = [row for part in _chunks(queryset) for row in _evaluate(_with_hits(part), contexts)]
+        return {"rows": [_encoded(row) for row in rows]}
+
+    def finish(self, fanout_run, results: list[dict]) -> tuple[dict, str]:
+        simulation = Simulation.objects.select_related("batch", "base").get(pk=fanout_run.params["simulation"])
+        on = date.fromisoformat(fanout_run.params["on"])
+        rows = [_decoded(row) for part in results for row in part.get("rows", [])]
+        _before_ctx, after_ctx = _contexts(simulation, on)
         groups = _quota_groups(simulation.batch, rows)
         changes = _changes(simulation, rows, groups)
         titles = {n: after_ctx.rules.titles.get(n, DEFAULT_TITLES[n]) for n in DEFAULT_TITLES}
         summary = _summary(rows, changes, groups, titles)
-    except Exception as exc:
-        Simulation.objects.filter(pk=simulation.pk).update(status=SimulationStatus.FAILED, message=str(exc)[:500])
-        if simulation.job_id:
-            job_fail(job_id=simulation.job_id, message=f"模拟失败：{exc}")
-        raise
-    with transaction.atomic():
         SimulationChange.objects.filter(simulation=simulation).delete()
         SimulationChange.objects.bulk_create(changes, batch_size=2000)
         Simulation.objects.filter(pk=simulation.pk).update(
             status=SimulationStatus.DONE, finished_at=timezone.now(), evaluated_on=on,
             application_count=len(rows), changed_count=len(changes), summary=summary)
-    if simulation.job_id:
-        job_finish(job_id=simulation.job_id, result={"applications": len(rows), "changed": len(changes)},
-                   message=f"共 {len(rows)} 件，结论或排序变化 {len(changes)} 件")
-    simulation.refresh_from_db()
-    return simulation
+        return ({"applications": len(rows), "changed": len(changes)},
+                f"共 {len(rows)} 件，结论或排序变化 {len(changes)} 件")
+
+    def failed(self, fanout_run, message: str) -> None:
+        Simulation.objects.filter(pk=fanout_run.params["simulation"]).update(
+            status=SimulationStatus.FAILED, message=f"模拟失败：{message}"[:500])
+
+
+HANDLER = "pool.services.what_if.simulation.SIMULATION_FANOUT"
+SIMULATION_FANOUT = SimulationFanout()
+
+
+def _encoded(row: Row) -> list:
+    """A row as JSON for the chunk's result: scores as exact decimal text, the date-time as ISO text."""
+    def side(key):
+        verdict, score, rate, intensity = key
+        return [verdict, str(score), rate, intensity]
+    return [row.pk, row.name, row.region, row.ranked, row.submitted_at.isoformat() if row.submitted_at else None,
+            side(row.before), side(row.after), [list(flip) for flip in row.flips]]
+
+
+def _decoded(data: list) -> Row:
+    pk, name, region, ranked, submitted_at, before, after, flips = data
+
+    def side(key):
+        verdict, score, rate, intensity = key
+        return (verdict, Decimal(score), rate, intensity)
+    return Row(pk, name, region, ranked, datetime.fromisoformat(submitted_at) if submitted_at else None,
+               side(before), side(after), tuple(tuple(flip) for flip in flips))
 
 
 def side_by_side(change: SimulationChange) -> dict:
