@@ -47,12 +47,14 @@ def fingerprint(batch_id: int) -> str:
 def simulation_workers(count: int):
     """``count`` real Celery worker processes on the Redis broker for the simulation's chunks (more than one);
     with one, the chunks run in this process, eagerly."""
-    if count <= 1:
-        yield
-        return
     from django.conf import settings
 
     from portal.celery import app
+
+    if count <= 1:
+        app.conf.task_always_eager = True  # even with a broker configured: no worker is started to take them
+        yield
+        return
 
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
         sys.exit("More than one worker needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/<your db>.")
