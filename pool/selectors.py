@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from portal.models import User
+from portal.precompiled import Read
 
-from .models import Application, ApplicationRevision, Attachment, Batch, Evaluation
+from .models import Application, ApplicationRevision, ApplicationTransition, Attachment, Batch, Evaluation
 
 
 def application_list(*, user: User):
@@ -25,15 +26,25 @@ def review_detail_queryset():
     return Application.objects.select_related("batch__criteria_set", "region__parent__parent", "current_revision")
 
 
+def _newest_evaluation(queryset):
+    return queryset.order_by("-evaluated_at", "-id")[:1]
+
+
+# Compiled once per process (``portal.precompiled``): every review page and criterion form reads them.
+LATEST_UNDER_SET = Read(lambda _, application_id, criteria_set_id: _newest_evaluation(
+    Evaluation.objects.filter(application_id=application_id, criteria_set_id=criteria_set_id)))
+LATEST_EVALUATION = Read(lambda _, application_id: _newest_evaluation(
+    Evaluation.objects.filter(application_id=application_id)))
+
+
 def latest_evaluation(application: Application) -> Evaluation | None:
     """The evaluation under the batch's criteria set in force, else the most recent one.
 
     Its criteria set and revision are nearly always the batch's and the application's current ones, read with the
     application already: they are attached rather than joined again (a review page's request spent more on the
     join's columns than on the evaluation); any other is read when asked for."""
-    evaluations = Evaluation.objects.filter(application_id=application.pk).order_by("-evaluated_at", "-id")
-    evaluation = (evaluations.filter(criteria_set_id=application.batch.criteria_set_id).first()
-                  or evaluations.first())
+    under_batch = LATEST_UNDER_SET.fetch(None, application.pk, application.batch.criteria_set_id)
+    evaluation = (under_batch or LATEST_EVALUATION.fetch(None, application.pk) or [None])[0]
     if evaluation is None:
         return None
     evaluation.application = application
@@ -44,6 +55,18 @@ def latest_evaluation(application: Application) -> Evaluation | None:
             and Application.current_revision.is_cached(application)):
         evaluation.revision = application.current_revision
     return evaluation
+
+
+TRANSITIONS = Read(lambda _, application_id: ApplicationTransition.objects.filter(application_id=application_id)
+                   .select_related("actor").order_by("created_at", "id"))
+
+
+def transition_log(application: Application) -> list[ApplicationTransition]:
+    """``application.transitions`` with their actors, oldest first (the review page's history; compiled once)."""
+    entries = TRANSITIONS.fetch(None, application.pk)
+    for entry in entries:
+        entry.application = application  # as the related manager does: no query to name it again
+    return entries
 
 
 def revision_attachments(revision: ApplicationRevision) -> list[Attachment]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.models import Region
 from portal.pdf import pdf_response
-from portal.scoping import get_visible_or_404
+from portal.scoping import ScopedRead, get_visible_or_404
 from portal.views.exports import export_response
 from portal.views.mixins import FilteredListView, FirstPagePaginator
 
@@ -30,9 +31,10 @@ from ..queues import AWAITING, REVIEW_ROLES, review_queue
 from ..schema import ATTACHMENTS_TAB, SECTIONS
 from ..services.review import (
     ACTION_LABELS,
-    criterion_review_save,
     criterion_states,
     error_text,
+    locked_criterion_review_save,
+    locking_queryset,
     review_batch,
     review_transition,
 )
@@ -124,11 +126,16 @@ def review_queue_export(request):
     return export_response(ReviewQueueExporter(user=request.user, params=params_of(request)))
 
 
-def reviewed_application(request, pk, queryset=None) -> Application:
+#: The review page's read of its application, compiled once per role (every request of the page makes it).
+REVIEW_DETAIL = ScopedRead(selectors.review_detail_queryset)
+#: The criterion form's read: scoped and locked at once (the service's own read, of the reviewer's region only).
+REVIEW_LOCKED = ScopedRead(locking_queryset)
+
+
+def reviewed_application(request, pk, read: ScopedRead = REVIEW_DETAIL) -> Application:
     """A submitted application in the reviewer's region; anything else (or anyone else) gets 404."""
     ensure_reviewer(request)
-    queryset = selectors.review_detail_queryset() if queryset is None else queryset
-    application = get_visible_or_404(queryset, request.user, pk=pk)
+    application = read.get_or_404(request.user, pk)
     if application.current_revision_id is None:
         raise Http404("该申报尚未提交")
     return application
@@ -174,7 +181,7 @@ def detail_context(request, application: Application, *, errors=None, posted=Non
         "states": states, "can_review_criteria": bool(actions),
         "diff": diff, "diff_changed": has_changes(diff),
         "sections": read_sections(revision.data), "attachments": selectors.revision_attachments(revision),
-        "transitions": application.transitions.select_related("actor").order_by("created_at", "id"),
+        "transitions": selectors.transition_log(application),
         "action_forms": _action_forms(actions, states, errors or {}, posted or {}),
         "override_outcomes": [(o.value, o.label) for o in OVERRIDE_OUTCOMES],
         "next": safe_next(request, ""),
@@ -222,12 +229,12 @@ def review_decide(request, pk):
 @require_POST
 def criterion_review_view(request, pk, number):
     """Override (or justify) one criterion's machine verdict, with the reasons."""
-    # Only the scope is checked here: the service reads the application again, locked (its facts are not needed).
-    application = reviewed_application(request, pk, Application.objects.only("pk", "current_revision_id"))
     try:
-        criterion_review_save(application=application, reviewer=request.user, number=number,
-                              outcome=request.POST.get("outcome", ""),
-                              justification=request.POST.get("justification", ""))
+        with transaction.atomic():
+            application = reviewed_application(request, pk, REVIEW_LOCKED)
+            locked_criterion_review_save(locked=application, reviewer=request.user, number=number,
+                                         outcome=request.POST.get("outcome", ""),
+                                         justification=request.POST.get("justification", ""))
     except (ValidationError, TransitionError) as error:
         messages.error(request, f"第 {number} 项未能保存：{error_text(error)}")
     else:

@@ -18,9 +18,9 @@ from portal.services.audit import audit
 
 from ...models import Application, ApplicationStatus
 from ...workflow import TRANSITIONS, TransitionError
-from .common import AlreadyHandled
+from .common import AlreadyHandled, locking_queryset
 from .county import application_county_approve, application_county_reject, application_return
-from .criteria import approval_problems, criterion_review_save, criterion_states
+from .criteria import approval_problems, criterion_review_save, criterion_states, locked_criterion_review_save
 from .upper import (
     QuotaStatus,
     application_admit,
@@ -39,8 +39,8 @@ __all__ = [
     "ACTION_LABELS", "AlreadyHandled", "QuotaStatus", "RowOutcome", "SERVICES", "application_admit", "application_city_reject",
     "application_county_approve", "application_county_reject", "application_province_recommend",
     "application_province_reject", "application_recommend", "application_return", "approval_problems",
-    "city_code", "city_quota", "criterion_review_save", "criterion_states", "error_text", "province_quota",
-    "review_batch", "review_transition",
+    "city_code", "city_quota", "criterion_review_save", "criterion_states", "error_text",
+    "locked_criterion_review_save", "locking_queryset", "province_quota", "review_batch", "review_transition",
 ]
 
 

@@ -36,9 +36,13 @@ MAIN_LINE = (S.DRAFT, S.SUBMITTED, S.COUNTY_APPROVED, S.RECOMMENDED, S.PROVINCE_
 
 def lock(application: Application | int) -> Application:
     pk = application if isinstance(application, int) else application.pk
+    return locking_queryset().get(pk=pk)
+
+
+def locking_queryset():
+    """The applications read to be changed: locked, with the batch, criteria set and region they are judged by."""
     # ``of=("self",)``: lock the application row only, not the batch or region joined in for reading.
-    return (Application.objects.select_for_update(of=("self",)).select_related("batch__criteria_set", "region")
-            .get(pk=pk))
+    return Application.objects.select_for_update(of=("self",)).select_related("batch__criteria_set", "region")
 
 
 def step(source: str, target: str) -> Transition:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from portal.models import User
+from portal.precompiled import Read
 from portal.services.audit import audit
 
 from ... import selectors
@@ -77,18 +78,33 @@ class CriterionState:
         return None
 
 
+#: The reviewers' judgements of one revision, compiled once per process (every review page reads them). Unordered:
+#: they go into a dict, and the model's order would join the application.
+JUDGEMENTS = Read(lambda _, application_id, revision_number: CriterionReview.objects.filter(
+    application_id=application_id, revision_number=revision_number).select_related("reviewer").order_by())
+
+
 def criterion_states(application: Application, evaluation: Evaluation | None = None) -> list[CriterionState]:
     """The 10 criteria of the submitted revision with the machine outcome and the reviewer's judgement."""
     evaluation = evaluation or selectors.latest_evaluation(application)
     if evaluation is None:
         return []
-    reviews = {r.number: r for r in CriterionReview.objects.filter(
-        application_id=application.pk, revision_number=application.revision_number)
-        .select_related("reviewer").order_by()}  # a dict: the model's order would join the application
-    return [CriterionState(number=r["number"], title=r["title"], kind=r.get("kind", ""),
-                           machine_outcome=r["outcome"], explanation=r.get("explanation", ""),
-                           evidence=r.get("evidence") or {}, review=reviews.get(r["number"]))
-            for r in (evaluation.results or {}).get("results", [])]
+    reviews = {r.number: r for r in JUDGEMENTS.fetch(None, application.pk, application.revision_number)}
+    return [_state(r, reviews.get(r["number"])) for r in (evaluation.results or {}).get("results", [])]
+
+
+def _state(result: dict, review: CriterionReview | None) -> CriterionState:
+    return CriterionState(number=result["number"], title=result["title"], kind=result.get("kind", ""),
+                          machine_outcome=result["outcome"], explanation=result.get("explanation", ""),
+                          evidence=result.get("evidence") or {}, review=review)
+
+
+def machine_state(application: Application, number: int) -> CriterionState | None:
+    """Criterion ``number`` as the machine judged it, without the reviewer's judgement (recording a new one does
+    not need the old: ``update_or_create`` reads it, locked)."""
+    evaluation = selectors.latest_evaluation(application)
+    results = (evaluation.results or {}).get("results", []) if evaluation is not None else []
+    return next((_state(r, None) for r in results if r["number"] == number), None)
 
 
 def approval_problems(states: list[CriterionState]) -> dict[str, str]:
@@ -124,18 +140,31 @@ def criterion_review_save(*, application: Application, reviewer: User, number: i
                           justification: str) -> CriterionReview:
     """Record a reviewer's override of (or justification for) criterion ``number``; only the reviewer whose
     step the application is waiting for may do so."""
+    justification = _required_justification(justification)
+    with transaction.atomic():
+        return locked_criterion_review_save(locked=lock(application), reviewer=reviewer, number=number,
+                                            outcome=outcome, justification=justification)
+
+
+def locked_criterion_review_save(*, locked: Application, reviewer: User, number: int, outcome: str,
+                                 justification: str) -> CriterionReview:
+    """``criterion_review_save`` of an application the caller has read with its lock (``lock``'s
+    ``select_for_update`` and related rows) in the transaction it runs in."""
+    justification = _required_justification(justification)
+    if not available_actions(reviewer, locked):
+        raise TransitionError(f"申报当前状态为“{locked.get_status_display()}”，您不能对其逐项审核。")
+    state = machine_state(locked, number)
+    if state is None:
+        raise ValidationError({"number": f"没有第 {number} 项标准的评分结果。"})
+    _check_outcome(state, outcome)
+    return _save(locked, state, reviewer=reviewer, outcome=outcome, justification=justification)
+
+
+def _required_justification(justification: str | None) -> str:
     justification = (justification or "").strip()
     if not justification:
         raise ValidationError({"justification": "请填写理由。"})
-    with transaction.atomic():
-        locked = lock(application)
-        if not available_actions(reviewer, locked):
-            raise TransitionError(f"申报当前状态为“{locked.get_status_display()}”，您不能对其逐项审核。")
-        state = next((s for s in criterion_states(locked) if s.number == number), None)
-        if state is None:
-            raise ValidationError({"number": f"没有第 {number} 项标准的评分结果。"})
-        _check_outcome(state, outcome)
-        return _save(locked, state, reviewer=reviewer, outcome=outcome, justification=justification)
+    return justification
 
 
 def justify_unresolved(application: Application, *, reviewer: User, justifications: dict) -> list[CriterionState]:
