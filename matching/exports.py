@@ -3,7 +3,7 @@
 Both are rebuilt from the person and the filter they applied, with the same FilterSet and scoping as the page.
 """
 
-from portal.exports import DATE, MONEY, Column, Exporter, filtered, iterate
+from portal.exports import DATE, MONEY, Column, Exporter, filtered, sliced
 
 from .filters import DealFilter, SupplyPatentFilter
 from .models import Deal, SupplyPatent
@@ -25,7 +25,10 @@ class _FilteredExporter(Exporter):
         return filtered(self.filterset_class, self.params, self.base(), self.user)
 
     def objects(self):
-        return iterate(self.queryset())
+        return self.window(0, None)
+
+    def window(self, offset, stop):
+        return sliced(self.queryset(), offset, stop)
 
     def count(self) -> int:
         return self.queryset().count()

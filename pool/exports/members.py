@@ -5,7 +5,7 @@ scoping, and reads narrow rows through a server-side cursor."""
 
 from __future__ import annotations
 
-from portal.exports import DATE, Column, Exporter, filtered, iterate
+from portal.exports import DATE, Column, Exporter, filtered, numbered
 
 from ..filters.members import LedgerFilter, MemberFilter, MilestoneFilter
 from ..lifecycle.workflow import MembershipStatus
@@ -37,9 +37,10 @@ class _FilteredExporter(Exporter):
         return self.queryset().order_by().count()
 
     def objects(self):
-        for number, row in enumerate(iterate(self.queryset().values(*self.fields)), start=1):
-            row["number"] = number
-            yield row
+        return self.window(0, None)
+
+    def window(self, offset, stop):
+        return numbered(self.queryset().values(*self.fields), offset, stop)
 
 
 class MemberListExporter(_FilteredExporter):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from portal.exports import DATE, INTEGER, MONEY, Column, Exporter, filtered
+from portal.exports import DATE, INTEGER, MONEY, Column, Exporter, filtered, sliced
 
 from ..filters.monitoring import MonitoringFilter
 from ..lifecycle.workflow import MembershipStatus
@@ -53,18 +53,35 @@ class MonitoringSummaryExporter(Exporter):
     def count(self) -> int:
         return self.queryset().order_by().count()
 
+    def __init__(self, *, user, params: dict | None = None):
+        super().__init__(user=user, params=params)
+        self.tally: dict[str, Counter] = {}
+
     def objects(self):
-        self.tally = {}
-        for report in self.queryset().iterator(chunk_size=2000):
+        return self.window(0, None)
+
+    def window(self, offset, stop):
+        for report in sliced(self.queryset(), offset, stop):
             report.values = summary_values(report)
-            counts = self.tally.setdefault(report.membership.region.name, Counter())
-            counts["all"] += 1
-            counts[report.status] += 1
-            counts["late"] += report.values["late"]
             yield report
 
     def group_of(self, report) -> str:
-        return report.membership.region.name
+        # Counted as the row is written (not as it is read): a chunk counts its own rows only.
+        name = report.membership.region.name
+        counts = self.tally.setdefault(name, Counter())
+        counts["all"] += 1
+        counts[report.status] += 1
+        counts["late"] += report.values["late"]
+        return name
+
+    def chunk_state(self) -> dict:
+        return {name: dict(counts) for name, counts in self.tally.items()}
+
+    def merge_states(self, states):
+        self.tally = {}
+        for state in states:
+            for name, counts in state.items():
+                self.tally.setdefault(name, Counter()).update(counts)
 
     def summary_rows(self, sheets):
         for name, counts in sorted(self.tally.items()):

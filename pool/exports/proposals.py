@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from portal.exports import DATE, Column, Exporter, filtered, iterate
+from portal.exports import DATE, Column, Exporter, filtered, numbered
 
 from ..filters.proposals import DecisionFilter, ProposalFilter
 from ..lifecycle.rules import reason_label
@@ -46,9 +46,10 @@ class _ProposalRows(Exporter):
         return self.queryset().order_by().count()
 
     def objects(self):
-        for number, row in enumerate(iterate(self.queryset().values(*FIELDS)), start=1):
-            row["number"] = number
-            yield row
+        return self.window(0, None)
+
+    def window(self, offset, stop):
+        return numbered(self.queryset().values(*FIELDS), offset, stop)
 
 
 class ProposalExporter(_ProposalRows):
@@ -92,6 +93,12 @@ class _DecisionExporter(_ProposalRows):
         name = row["membership__region__name"] or "未知地区"
         self._tally[name] += 1
         return name
+
+    def chunk_state(self) -> dict:
+        return dict(self._tally)
+
+    def merge_states(self, states):
+        self._tally = sum((Counter(state) for state in states), Counter())
 
     def summary_rows(self, sheets):
         for name in sheets:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from portal.exports import DATE, PERCENT, Column, Exporter, filtered, iterate
+from portal.exports import DATE, PERCENT, Column, Exporter, filtered, numbered, sliced
 
 from ..filters import ReviewFilter, ReviewQueueFilter
 from ..models import ApplicationStatus, Verdict
@@ -59,12 +59,13 @@ class _ReviewExporter(Exporter):
         return self.queryset().order_by().count()
 
     def rows(self):
-        return iterate(self.queryset().values(*self.fields))
+        return self.queryset().values(*self.fields)
 
     def objects(self):
-        for rank, row in enumerate(self.rows(), start=1):
-            row["rank"] = rank
-            yield row
+        return self.window(0, None)
+
+    def window(self, offset, stop):
+        return numbered(self.rows(), offset, stop, field="rank")
 
 
 class ReviewQueueExporter(_ReviewExporter):
@@ -109,10 +110,10 @@ class RecommendationListExporter(_ReviewExporter):
             ranked = ranked.filter(status__in=CITY_PLACES if self.user.role == "city" else PROVINCE_PLACES)
         return ranked
 
-    def objects(self):
+    def window(self, offset, stop):
         batch = str(self.params.get("batch") or "")
         places = rank_positions(user=self.user, batch_id=batch) if batch.isdigit() else {}
-        for row in self.rows():
+        for row in sliced(self.rows(), offset, stop):
             row["rank"] = places.get(row["pk"])
             yield row
 
@@ -125,6 +126,20 @@ class RecommendationListExporter(_ReviewExporter):
             tally[2] += row["score"]
             tally[3] += 1
         return name
+
+    def chunk_state(self) -> dict:
+        return {name: [count, recommended, str(score_sum), scored]
+                for name, (count, recommended, score_sum, scored) in self._tally.items()}
+
+    def merge_states(self, states):
+        self._tally.clear()
+        for state in states:
+            for name, (count, recommended, score_sum, scored) in state.items():
+                tally = self._tally[name]
+                tally[0] += count
+                tally[1] += recommended
+                tally[2] += Decimal(score_sum)
+                tally[3] += scored
 
     def summary_rows(self, sheets):
         totals = [0, 0, Decimal(0), 0]

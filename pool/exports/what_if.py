@@ -3,8 +3,10 @@ enters and leaves each quota) and one sheet per city of the applications whose r
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from criteria.results import OUTCOME_LABELS, VERDICT_LABELS
-from portal.exports import Column, Exporter
+from portal.exports import Column, Exporter, sliced
 from portal.models import Region
 
 from ..models import Simulation, SimulationChange
@@ -38,11 +40,20 @@ class SimulationExporter(Exporter):
         return Simulation.objects.visible_to(self.user).select_related("draft", "batch").get(
             pk=self.params["simulation"])
 
+    @cached_property
+    def _simulation(self) -> Simulation:
+        return self.simulation()
+
+    @cached_property
+    def _cities(self) -> dict[str, str]:
+        return dict(Region.objects.filter(code__endswith="00").values_list("code", "name"))
+
     def objects(self):
-        self._simulation = self.simulation()
-        self._cities = dict(Region.objects.filter(code__endswith="00").values_list("code", "name"))
-        return (SimulationChange.objects.filter(simulation=self._simulation).select_related("region")
-                .order_by("region_id", "-after_score", "application_id").iterator(chunk_size=2000))
+        return self.window(0, None)
+
+    def window(self, offset, stop):
+        return sliced(SimulationChange.objects.filter(simulation=self._simulation).select_related("region")
+                      .order_by("region_id", "-after_score", "application_id"), offset, stop)
 
     def count(self) -> int:
         return SimulationChange.objects.filter(simulation=self.simulation()).count()

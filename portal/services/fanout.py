@@ -19,10 +19,10 @@ from a new one. The records live in PostgreSQL next to the results, so every gua
 
 A handler is an object with ``chunk(run, chunk) -> dict`` (idempotent: it rewrites the results of the ids in
 ``[chunk.lo, chunk.hi]``; the dict is the chunk's counts) and ``finish(run, results) -> (dict, message)`` (the
-run's result from its chunks' results, in chunk order), or ``None`` when it has started a next stage (another run
-whose records and messages commit with this one's end) that finishes the job. ``failed(run, message)`` is
-optional. Handlers are named
-by dotted path, so a worker process imports the code it needs.
+run's result from its chunks' results, in chunk order; a third item, if given, names the job's result file), or
+``None`` when it has started a next stage (another run whose records and messages commit with this one's end)
+that finishes the job. ``failed(run, message)`` is optional. Handlers are named by dotted path, so a worker
+process imports the code it needs.
 
 In eager mode (tests, development) the chunks run one after the other in the calling process, through the same
 code.
@@ -181,10 +181,10 @@ def _finish_if_last(run_id: int) -> bool:
         else:
             if outcome is None:  # a next stage started in this transaction carries the work (and the job) on
                 return True
-            result, message = outcome
+            result, message, *result_file = outcome
             FanoutRun.objects.filter(pk=run_id).update(result=result, message=message[:500])
             if run.job_id:
-                job_finish(job_id=run.job_id, result=result, message=message)
+                job_finish(job_id=run.job_id, result=result, message=message, result_file="".join(result_file))
             return True
     fanout_fail(run_id=run_id, message=f"汇总失败：{failure}")
     raise failure

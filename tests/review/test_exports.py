@@ -130,3 +130,24 @@ def test_rank_numbers_are_places_in_the_whole_list_whatever_the_filter(client, b
     assert ranks == {"西塞山丙企业": 3, "西塞山丁企业": 4}
     workbook = _workbook(client.get(reverse("pool:ranking-export"), {"batch": batch.pk, "region": "420203"}))
     assert [r[0] for r in workbook["西塞山区"].iter_rows(min_row=2, values_only=True)] == [3, 4]
+
+
+def test_the_list_written_in_chunks_is_the_list_written_at_once(client, batch, city, approved, monkeypatch, settings,
+                                                                 tmp_path, django_capture_on_commit_callbacks):
+    """One row per chunk: ranks, sheets per county and the summary's counts and averages come out the same."""
+    monkeypatch.setattr(portal_exports, "ASYNC_THRESHOLD", 3)
+    settings.EXPORT_CHUNK_ROWS = 1
+    client.force_login(city)
+    params = {"batch": batch.pk, "status": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("pool:ranking-export"), params)
+    job = Job.objects.get(kind="export")
+    assert job.result == {"rows": 4} and job.fanout_runs.get().chunk_count == 4
+    chunked = _workbook(client.get(reverse("portal:job-download", args=[job.pk])))
+    monkeypatch.setattr(portal_exports, "ASYNC_THRESHOLD", 100)
+    at_once = _workbook(client.get(reverse("pool:ranking-export"), params))
+    assert chunked.sheetnames == at_once.sheetnames == ["汇总", "黄石港区", "西塞山区"]
+    for name in at_once.sheetnames:
+        cells = [[(c.value, c.number_format) for c in row] for row in at_once[name].iter_rows()]
+        assert [[(c.value, c.number_format) for c in row] for row in chunked[name].iter_rows()] == cells
+    assert [r[0] for r in chunked["西塞山区"].iter_rows(min_row=2, values_only=True)] == [3, 4]

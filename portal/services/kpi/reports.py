@@ -79,8 +79,8 @@ class QuarterlyReportByRegionExporter(QuarterlyReportExporter):
     def group_of(self, obj):
         return obj[0]
 
-    def _row(self, sheet, obj):
-        return super()._row(sheet, obj[1])
+    def row_of(self, obj):
+        return obj[1]
 
     def summary_rows(self, sheets):
         yield from self.own_lines()
