@@ -37,7 +37,7 @@ def position_ranges(total: int, size: int) -> list[tuple[int, int, int]]:
 def export_run_start(*, job_id: int) -> FanoutRun | None:
     """Start writing the export of ``job_id`` in chunks, or resume the run a first delivery started."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        job = Job.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
         if job.finished:
             return None
         run = FanoutRun.objects.filter(job_id=job_id, handler=HANDLER).first()

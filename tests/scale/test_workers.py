@@ -157,3 +157,22 @@ def test_a_worker_killed_after_storing_its_matching_chunk_leaves_the_eager_rows(
     assert (matching.created_count, matching.updated_count, matching.deleted_count) == (0, moved, 0)
     assert not MatchCandidate.objects.exists()
     assert AuditEntry.objects.filter(action="matching_run.finished", target_id=str(matching.pk)).count() == 1
+
+
+def test_two_workers_write_the_chunks_of_a_large_export_into_one_file(two_workers, settings, tmp_path):
+    from pathlib import Path
+
+    from portal.services.export_runs import export_run_start
+    from tests.portal.test_export_chunks import MixedExporter, contents
+
+    settings.EXPORT_CHUNK_ROWS = 50
+    exporter = MixedExporter(user=user_with_role("city", "420200"), params={"n": 1000})
+    job = job_create(kind="export", title="导出：测试名单", created_by=exporter.user, total=1000,
+                     params={"exporter": exporter.path(), "params": exporter.params})
+    run = export_run_start(job_id=job.pk)  # the chunks, 50 rows each, go to the workers
+    assert wait_finished(job).status == "done", job.message
+    assert run.chunk_count == 20 and job.result == {"rows": 1000}
+    assert set(run.chunks.values_list("worker", flat=True)) == set(two_workers)
+    exporter.write(tmp_path / "at-once.xlsx")
+    assert contents(Path(settings.EXPORT_ROOT) / job.result_file) == contents(tmp_path / "at-once.xlsx")
+    assert AuditEntry.objects.filter(action="export.created").count() == 1
