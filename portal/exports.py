@@ -23,7 +23,6 @@ from tempfile import TemporaryDirectory
 from types import SimpleNamespace
 from typing import Any
 
-from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
@@ -31,9 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .outbox import enqueue
 from .services.audit import audit
-from .services.jobs import job_create
 from .xlsx import WRITE_BUFFER, RowWriter, SheetRows, new_marker, register_styles, style_ids, write_workbook
 
 ASYNC_THRESHOLD = 2000
@@ -291,15 +288,6 @@ def export_now(exporter: Exporter) -> tuple[Path, int]:
     return target, rows
 
 
-def export_start(exporter: Exporter):
-    """Queue a large export in Celery; returns the Job the browser watches."""
-    total = exporter.count()
-    job = job_create(kind="export", title=f"导出：{exporter.title}", created_by=exporter.user,
-                     params={"exporter": exporter.path(), "params": exporter.params}, total=total)
-    enqueue(run_export, job.pk)
-    return job
-
-
 def needs_background(exporter: Exporter) -> bool:
     return exporter.count() > ASYNC_THRESHOLD
 
@@ -310,15 +298,6 @@ def load_exporter(path: str, user, params: dict) -> Exporter:
     if not (isinstance(cls, type) and issubclass(cls, Exporter)):
         raise ValueError(f"not an exporter: {path}")
     return cls(user=user, params=params)
-
-
-@shared_task(name="portal.run_export")
-def run_export(job_id: int) -> None:
-    """Write a queued export in chunks on any worker (``portal.services.export_runs``). Idempotent: a finished
-    job is left alone, a second delivery resumes the run already started."""
-    from .services.export_runs import export_run_start
-
-    export_run_start(job_id=job_id)
 
 
 def iterate(queryset, chunk_size: int = 2000) -> Iterator:

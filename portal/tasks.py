@@ -62,3 +62,12 @@ def fanout_chunk(self, chunk_id: int) -> dict:
     from .services.fanout import chunk_execute
 
     return chunk_execute(chunk_id=chunk_id, worker=None if self.request.is_eager else self.request.hostname)
+
+
+@shared_task(name="portal.run_export", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_export(job_id: int) -> None:
+    """Write a queued export in chunks on any worker (``portal.services.export_runs``). Idempotent: a finished
+    job is left alone, a second delivery resumes the run already started."""
+    from .services.export_runs import export_run_start
+
+    export_run_start(job_id=job_id)

@@ -22,7 +22,9 @@ from django.db import transaction
 
 from ..exports import Exporter, audit_export, load_exporter
 from ..models import FanoutRun, Job
+from ..outbox import enqueue
 from .fanout import fanout_resume, fanout_start
+from .jobs import job_create
 
 HANDLER = "portal.services.export_runs.EXPORT_FANOUT"
 PROGRESS = "已写出 {done} / {total} 行"
@@ -32,6 +34,17 @@ def position_ranges(total: int, size: int) -> list[tuple[int, int, int]]:
     """``(first position, last position, count)`` of consecutive windows of ``size`` rows; one window even
     for no rows, so the run still writes the (empty) file."""
     return [(lo, min(lo + size, total) - 1, min(size, total - lo)) for lo in range(0, total, size)] or [(0, 0, 0)]
+
+
+def export_start(exporter: Exporter) -> Job:
+    """Queue a large export in Celery; returns the Job the browser watches."""
+    from ..tasks import run_export
+
+    total = exporter.count()
+    job = job_create(kind="export", title=f"导出：{exporter.title}", created_by=exporter.user,
+                     params={"exporter": exporter.path(), "params": exporter.params}, total=total)
+    enqueue(run_export, job.pk)
+    return job
 
 
 def export_run_start(*, job_id: int) -> FanoutRun | None:

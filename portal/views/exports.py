@@ -3,7 +3,8 @@
 from django.http import FileResponse
 from django.shortcuts import redirect
 
-from ..exports import Exporter, export_now, export_start, needs_background
+from ..exports import Exporter, export_now, needs_background
+from ..services.export_runs import export_start
 
 
 def export_response(exporter: Exporter):

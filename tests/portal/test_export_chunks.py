@@ -11,10 +11,10 @@ from zipfile import ZipFile
 import pytest
 from openpyxl import load_workbook
 
-from portal.exports import DATE, MONEY, Column, Exporter, export_start
+from portal.exports import DATE, MONEY, Column, Exporter
 from portal.models import AuditEntry, FanoutRun
 from portal.services import fanout
-from portal.services.export_runs import parts_root
+from portal.services.export_runs import export_start, parts_root
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from portal.exports import DATE, MONEY, Column, Exporter, export_now, export_start, neutralise
+from portal.exports import DATE, MONEY, Column, Exporter, export_now, neutralise
 from portal.models import AuditEntry, Job
 from portal.models.jobs import JobStatus
+from portal.services.export_runs import export_start
 
 pytestmark = pytest.mark.django_db
 
