@@ -6,6 +6,7 @@ updates are single UPDATE statements outside the task's own transactions, so the
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -58,4 +59,13 @@ def purge_expired_exports(*, now=None) -> int:
         if path.is_relative_to(root):
             path.unlink(missing_ok=True)
     Job.objects.filter(pk__in=[pk for pk, _ in expired]).update(result_file="", message="结果文件已过期删除")
+    _purge_parts(root / "jobs", cutoff)
     return len(expired)
+
+
+def _purge_parts(jobs: Path, cutoff) -> None:
+    """Chunk files a chunked export left behind (its run failed before the finish, or a late copy of a chunk
+    wrote after it), once the job is as old as its file would be."""
+    ids = [int(parts.parent.name) for parts in jobs.glob("*/parts") if parts.parent.name.isdigit()]
+    for pk in Job.objects.filter(pk__in=ids, finished_at__lt=cutoff).values_list("pk", flat=True):
+        shutil.rmtree(jobs / str(pk) / "parts", ignore_errors=True)

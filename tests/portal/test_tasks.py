@@ -119,6 +119,21 @@ def test_export_files_are_purged_after_the_retention_period(client, export_root,
 
 
 @pytest.mark.django_db
+def test_chunk_files_left_by_an_old_export_are_purged_and_a_running_ones_kept(export_root, settings):
+    settings.EXPORT_RETENTION_DAYS = 7
+    user = user_with_role("city")
+    old = finished_job(user, export_root, "old.xlsx", days_ago=8)
+    running = job_create(kind="export", title="running", created_by=user)
+    for job in (old, running):
+        part = export_root / "jobs" / str(job.pk) / "parts" / "0-abc" / "0.rows"
+        part.parent.mkdir(parents=True)
+        part.write_text("<c/>\n")
+    purge_expired_exports.delay().get()
+    assert not (export_root / "jobs" / str(old.pk) / "parts").exists()
+    assert (export_root / "jobs" / str(running.pk) / "parts" / "0-abc" / "0.rows").exists()
+
+
+@pytest.mark.django_db
 def test_purge_never_deletes_outside_the_export_root(export_root, settings, tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("keep")
