@@ -1,10 +1,15 @@
 """Handlers used by the fan-out tests; named by dotted path, so real worker processes import them too."""
 
+import os
 import time
+from pathlib import Path
+
+from django.conf import settings
 
 from matching.services.fanout import MatchingFanout
 from pool.services.batch_scoring import ScoringFanout
 from portal.services.audit import audit
+from tests.portal.test_export_chunks import MixedExporter
 
 
 class Counting:
@@ -50,3 +55,16 @@ COUNTING = Counting()
 FAILING = Failing()
 SLOW_SCORING = SlowFirstAttempt()
 SLOW_MATCHING = SlowMatchingAfterStoring()
+
+
+
+class HangingExporter(MixedExporter):
+    """An export whose first window past the start hangs on its first attempt; the marker file on the shared
+    volume holds the process id, so a test can kill the worker process under it."""
+
+    def window(self, offset, stop):
+        marker = Path(settings.EXPORT_ROOT) / "hang-once"
+        if offset and not marker.exists():
+            marker.write_text(str(os.getpid()))
+            time.sleep(600)
+        return super().window(offset, stop)

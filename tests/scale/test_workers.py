@@ -176,3 +176,30 @@ def test_two_workers_write_the_chunks_of_a_large_export_into_one_file(two_worker
     exporter.write(tmp_path / "at-once.xlsx")
     assert contents(Path(settings.EXPORT_ROOT) / job.result_file) == contents(tmp_path / "at-once.xlsx")
     assert AuditEntry.objects.filter(action="export.created").count() == 1
+
+
+def test_a_worker_process_killed_in_an_export_chunk_still_gives_the_whole_file_once(two_workers, settings, tmp_path):
+    from pathlib import Path
+
+    from portal.services.export_runs import export_run_start, parts_root
+    from tests.portal.test_export_chunks import MixedExporter, contents
+    from tests.scale.handlers import HangingExporter
+
+    settings.EXPORT_CHUNK_ROWS = 50
+    exporter = HangingExporter(user=user_with_role("city", "420200"), params={"n": 300})
+    job = job_create(kind="export", title="导出：测试名单", created_by=exporter.user, total=300,
+                     params={"exporter": exporter.path(), "params": exporter.params})
+    run = export_run_start(job_id=job.pk)
+    marker = Path(settings.EXPORT_ROOT) / "hang-once"
+    deadline = time.monotonic() + 120
+    while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.kill(int(marker.read_text()), signal.SIGKILL)  # the worker's process dies in the middle of the chunk
+
+    assert wait_finished(job).status == "done", job.message
+    assert sorted(run.chunks.values_list("attempts", flat=True)) == [1, 1, 1, 1, 1, 2]
+    assert job.result == {"rows": 300} and job.done == 300
+    MixedExporter(user=exporter.user, params={"n": 300}).write(tmp_path / "at-once.xlsx")
+    assert contents(Path(settings.EXPORT_ROOT) / job.result_file) == contents(tmp_path / "at-once.xlsx")
+    assert AuditEntry.objects.filter(action="export.created").count() == 1
+    assert not parts_root(job.pk).exists()  # the killed attempt's half-written part went with the rest
