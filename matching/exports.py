@@ -24,9 +24,6 @@ class _FilteredExporter(Exporter):
     def queryset(self):
         return filtered(self.filterset_class, self.params, self.base(), self.user)
 
-    def objects(self):
-        return self.window(0, None)
-
     def window(self, offset, stop):
         return sliced(self.queryset(), offset, stop)
 

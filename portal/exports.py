@@ -34,7 +34,6 @@ from .services.audit import audit
 from .xlsx import WRITE_BUFFER, RowWriter, SheetRows, new_marker, register_styles, style_ids, write_workbook
 
 ASYNC_THRESHOLD = 2000
-PROGRESS_EVERY = 1000
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -64,12 +63,12 @@ INTEGER = "#,##0"
 class Sheet:
     """A sheet as ``summary_rows`` sees it: its row count."""
 
-    worksheet: Any
     rows: int = 0
 
 
 class Exporter:
-    """Subclass and set ``title``, ``filename``, ``columns``; implement ``objects()``.
+    """Subclass and set ``title``, ``filename``, ``columns``; implement ``objects()``, or ``window()`` where the
+    rows can be read from any position (a sliced queryset).
 
     ``group_of(obj)`` names the sheet an object goes to (None: one sheet only); ``summary_rows(sheets)`` gives
     the rows of the summary sheet. An exporter is rebuilt in the worker from ``user`` and ``params`` alone
@@ -87,7 +86,9 @@ class Exporter:
 
     # --- to implement ---------------------------------------------------------------------------------
     def objects(self) -> Iterable[Any]:
-        raise NotImplementedError
+        if type(self).window is Exporter.window:
+            raise NotImplementedError
+        return self.window(0, None)
 
     def count(self) -> int:
         objects = self.objects()
@@ -127,14 +128,13 @@ class Exporter:
     def merge_states(self, states: list[dict]) -> None:
         """Set the summary's state from the chunks' ``chunk_state()`` (replacing, not adding to, this one's)."""
 
-    def write(self, target: Path, progress: Callable[[int], None] | None = None) -> int:
+    def write(self, target: Path) -> int:
         """Write the whole file in this process; returns the number of rows."""
         with TemporaryDirectory(prefix="export-") as folder:
-            piece = self.write_piece(Path(folder), self.objects(), progress=progress)
+            piece = self.write_piece(Path(folder), self.objects())
             return self.assemble(target, [(Path(folder), piece)])
 
-    def write_piece(self, directory: Path, objects: Iterable[Any], *, limit: int | None = None,
-                    progress: Callable[[int], None] | None = None) -> dict:
+    def write_piece(self, directory: Path, objects: Iterable[Any], *, limit: int | None = None) -> dict:
         """Write the rows of ``objects`` (the first ``limit`` of them) into part files in ``directory``, one per
         sheet; returns, as JSON, the sheets in order of their first row with their row counts, the key of the
         first object and of the one after the last (``limit`` + 1 objects are read, so the next chunk's first
@@ -160,13 +160,9 @@ class Exporter:
                 part[0].write(writer.line(_values(row_of(obj), getters)) + "\n")
                 part[1] += 1
                 written += 1
-                if progress and written % PROGRESS_EVERY == 0:
-                    progress(PROGRESS_EVERY)
         finally:
             for handle, _ in files.values():
                 handle.close()
-        if progress:
-            progress(written % PROGRESS_EVERY)
         groups = [[name, count, Path(handle.name).name] for name, (handle, count) in files.items()]
         return {"rows": written, "groups": groups, "first": first, "next": following, "state": self.chunk_state()}
 
@@ -176,7 +172,7 @@ class Exporter:
         sheets: dict[Any, SheetRows] = {}
         for directory, piece in pieces:
             for name, count, filename in piece["groups"]:
-                sheet = sheets.setdefault(name, SheetRows(title="", rows=0, parts=[]))
+                sheet = sheets.setdefault(name, SheetRows(rows=0, parts=[]))
                 sheet.rows += count
                 sheet.parts.append(directory / filename)
         workbook = Workbook(write_only=True)
@@ -185,7 +181,6 @@ class Exporter:
         markers = {}
         for name, sheet in sheets.items():
             worksheet = self._new_sheet(workbook, name, self.columns)
-            sheet.title = worksheet.title
             if sheet.rows:
                 markers[name] = new_marker()
                 worksheet.append([markers[name]])
@@ -193,7 +188,7 @@ class Exporter:
             self._new_sheet(workbook, self.title, self.columns)
         if summary is not None:
             self.merge_states([piece["state"] for _, piece in pieces])
-            self._fill_summary(summary, {name: Sheet(None, rows=sheet.rows) for name, sheet in sheets.items()})
+            self._fill_summary(summary, {name: Sheet(rows=sheet.rows) for name, sheet in sheets.items()})
         write_workbook(target, workbook, sheets, markers)
         return sum(sheet.rows for sheet in sheets.values())
 

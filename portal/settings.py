@@ -258,7 +258,7 @@ MEDIA_URL = "/protected-media/"
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", VAR_DIR / "exports"))
 # Result files of finished jobs (exports) are deleted after this many days by a beat task.
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
-# Rows per chunk of a large export: each chunk is a task any worker may take (about 6 s of work).
+# Rows per chunk of a large export: each chunk is a task any worker may take (1.5–2 s of work, bench/export.py).
 EXPORT_CHUNK_ROWS = int(os.environ.get("EXPORT_CHUNK_ROWS", "50000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024

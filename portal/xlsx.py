@@ -122,9 +122,8 @@ class RowWriter:
 
 @dataclass
 class SheetRows:
-    """A sheet of the final file: its title and the part files holding its rows, in order."""
+    """A sheet of the final file: its row count and the part files holding its rows, in order."""
 
-    title: str
     rows: int
     parts: list[Path]
 

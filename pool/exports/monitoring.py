@@ -57,9 +57,6 @@ class MonitoringSummaryExporter(Exporter):
         super().__init__(user=user, params=params)
         self.tally: dict[str, Counter] = {}
 
-    def objects(self):
-        return self.window(0, None)
-
     def window(self, offset, stop):
         for report in sliced(self.queryset(), offset, stop):
             report.values = summary_values(report)

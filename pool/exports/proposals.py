@@ -45,9 +45,6 @@ class _ProposalRows(Exporter):
     def count(self) -> int:
         return self.queryset().order_by().count()
 
-    def objects(self):
-        return self.window(0, None)
-
     def window(self, offset, stop):
         return numbered(self.queryset().values(*FIELDS), offset, stop)
 

@@ -61,9 +61,6 @@ class _ReviewExporter(Exporter):
     def rows(self):
         return self.queryset().values(*self.fields)
 
-    def objects(self):
-        return self.window(0, None)
-
     def window(self, offset, stop):
         return numbered(self.rows(), offset, stop, field="rank")
 

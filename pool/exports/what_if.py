@@ -48,9 +48,6 @@ class SimulationExporter(Exporter):
     def _cities(self) -> dict[str, str]:
         return dict(Region.objects.filter(code__endswith="00").values_list("code", "name"))
 
-    def objects(self):
-        return self.window(0, None)
-
     def window(self, offset, stop):
         return sliced(SimulationChange.objects.filter(simulation=self._simulation).select_related("region")
                       .order_by("region_id", "-after_score", "application_id"), offset, stop)
