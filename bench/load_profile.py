@@ -183,7 +183,8 @@ def main() -> None:
 
         with connection.execute_wrapper(log):
             call(3)
-        profiler = cProfile.Profile() if args.profile == name else None
+        # CPU time, not wall time: waits on PostgreSQL are its CPU (``db_cpu_ms``), not this process's.
+        profiler = cProfile.Profile(time.process_time) if args.profile == name else None
         if profiler:
             profiler.enable()
         rounds = []  # CPU per request of each round; the quietest round is the figure (others share the machine)
@@ -211,6 +212,8 @@ def main() -> None:
             stats.print_stats(args.lines)
             if os.environ.get("CALLEES"):
                 stats.print_callees(os.environ["CALLEES"])
+            if os.environ.get("CALLERS"):
+                stats.print_callers(os.environ["CALLERS"])
         if os.environ.get("SHOW_QUERIES") == name:
             for sql in queries:
                 print(sql[:400])
