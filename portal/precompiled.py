@@ -7,6 +7,13 @@ compiler. A ``Read`` names a queryset whose SQL depends only on a *shape* (e.g. 
 values and compiles it; every call then puts its own values where the stand-ins' parameters were and runs the
 same SQL, the rows turned into objects by the ORM's own code (``select_related`` and all).
 
+On PostgreSQL the compiled SQL is also a prepared statement of each connection (``PreparingConnection``):
+PostgreSQL parses and plans it once per connection instead of on every request. Planning was most of the
+database's work for these reads (the review page's read of an application with its batch, criteria set, region
+chain and revision: 1.0 ms of planning, 0.1 ms of execution). Django's own statements stay unprepared, as Django
+leaves them (``prepare_threshold=None``: prepared statements and connection poolers in transaction mode do not mix;
+these reads are few and fixed, so they fit the per-connection cache).
+
 The ORM stays the only author of the SQL. Whatever a stand-in cannot stand for goes through the ORM as before: a
 value that is None or of another type than the stand-in (it could change the SQL, ``IS NULL``), a value that
 would need escaping inside a LIKE pattern, a shape whose SQL holds a stand-in in its text or that cannot match.
@@ -17,6 +24,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
 from django.db.models.query import MAX_GET_RESULTS
 
@@ -96,10 +104,38 @@ class Compiled:
         if queryset.query.select_for_update and connection.get_autocommit():
             return None  # the ORM's own error: select_for_update outside a transaction
         compiler = copy.copy(self.compiler)
-        compiler.connection = connection  # the thread's own connection
+        compiler.connection = preparing(connection)  # the thread's own connection
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return queryset
+
+
+class PreparingConnection:
+    """The thread's connection as a compiler sees it, whose cursors run their statements prepared."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+    def cursor(self):
+        from .prepared import prepared_cursor, wrapped
+
+        connection = self._connection
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            return wrapped(connection, prepared_cursor(connection))
+
+
+def preparing(connection):
+    if connection.vendor == "postgresql" and getattr(settings, "PREPARE_COMPILED_READS", False):
+        from .prepared import available
+
+        if available():
+            return PreparingConnection(connection)
+    return connection
 
 
 def _as_get(queryset):

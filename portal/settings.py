@@ -127,6 +127,10 @@ if DATABASE_URL:
                 "min_size": 1,
                 "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
             }
+    # The hot reads compiled once per process (``portal.precompiled``) run as prepared statements on PostgreSQL:
+    # planning was most of their database time. Off behind a pooler in transaction mode that cannot keep them
+    # (PgBouncer before 1.21, or without ``max_prepared_statements``).
+    PREPARE_COMPILED_READS = env_bool("DB_PREPARE_READS", True)
     if os.environ.get("TEST_DB_NAME"):
         DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}
 else:

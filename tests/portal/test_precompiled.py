@@ -104,3 +104,39 @@ def test_get_raises_does_not_exist():
     read = Read(lambda _, code: Region.objects.filter(code=code), get=True)
     with pytest.raises(Region.DoesNotExist):
         read.get(None, "999999")
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_on_postgresql_a_compiled_read_is_prepared_once_per_connection_and_djangos_own_are_not(postgres):
+    read = ScopedRead(organisations)
+    first, second = user_with_role("county", "420202"), user_with_role("county", "420203")
+    mine, theirs = OrganisationFactory(region_id="420202"), OrganisationFactory(region_id="420203")
+    before = _prepared_statements()
+    for _ in range(3):
+        assert fields(read.get_or_404(first, mine.pk)) == fields(get_visible_or_404(organisations(), first, pk=mine.pk))
+    assert read.get_or_404(second, theirs.pk) == theirs  # other values, the same statement
+    with pytest.raises(Http404):
+        read.get_or_404(second, mine.pk)
+    added = [s for s in _prepared_statements() if s not in before]
+    assert len(added) == 1
+    assert "portal_organisation" in added[0] and "$1" in added[0]  # bound on the server, not spliced in
+    for _ in range(6):
+        Organisation.objects.filter(pk=mine.pk).count()  # Django's own statements stay unprepared
+    assert [s for s in _prepared_statements() if s not in before] == added
+    assert connection.connection.prepare_threshold is None
+
+
+def test_with_prepared_reads_off_the_compiled_sql_runs_as_django_runs_it(postgres, settings):
+    settings.PREPARE_COMPILED_READS = False
+    read = ScopedRead(organisations)
+    person = user_with_role("county", "420202")
+    mine = OrganisationFactory(region_id="420202")
+    before = _prepared_statements()
+    for _ in range(3):
+        assert read.get_or_404(person, mine.pk) == mine
+    assert [s for s in _prepared_statements() if s not in before] == []
