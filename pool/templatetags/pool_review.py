@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -109,6 +110,15 @@ def _escape(value) -> str:
     return str(value).translate(_ESCAPES)
 
 
+def _html(value) -> str:
+    """``conditional_escape`` without its lazy-string wrappers: what is marked safe as it is, the rest escaped (the
+    review page's criterion rows escape some 150 values)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    html = getattr(value, "__html__", None)
+    return html() if html is not None else _escape(value)
+
+
 def _integer(value) -> str:
     return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
 
@@ -174,13 +184,13 @@ def criteria_rows(context, states, application, can_review: bool, override_outco
 
     from criteria.evidence import evidence_rows
 
-    e = conditional_escape
+    e = _html
     token = context.get("csrf_token")
     csrf = (f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(token)}">'
             if token and token != "NOTPROVIDED" else "")
     rows = []
     for s in states:
-        n = e(localize(s.number))
+        n = e(_integer(s.number))
         if s.review_counts:
             r = s.review
             when = date_format(timezone.localtime(r.created_at), "Y-m-d H:i") if r.created_at else ""

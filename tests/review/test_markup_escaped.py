@@ -32,3 +32,20 @@ def test_what_an_enterprise_typed_reaches_the_queue_and_the_detail_page_as_text(
     detail = client.get(f"/pool/review/{application.pk}/").content.decode()
     _assert_text_only(detail)
     assert detail.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # name, a section's value, the comment
+
+
+@pytest.mark.parametrize("value", [PAYLOAD, "a & b 'c'", 5, None, "", "专利 <b>", "<b>lazy</b>", "safe", "format"])
+def test_the_criterion_rows_escape_exactly_as_the_template_engine(value):
+    from django.utils.functional import lazy
+    from django.utils.html import conditional_escape, format_html
+    from django.utils.safestring import mark_safe
+
+    from pool.templatetags.pool_review import _html
+
+    if value == "<b>lazy</b>":
+        value = lazy(lambda: "<b>lazy</b>", str)()  # a translated label
+    elif value == "safe":
+        value = mark_safe("<b>已核对</b>")  # noqa: S308  (markup the code wrote)
+    elif value == "format":
+        value = format_html("<i>{}</i>", PAYLOAD)
+    assert _html(value) == conditional_escape(value)
