@@ -120,13 +120,9 @@ class PreparingConnection:
         return getattr(self._connection, name)
 
     def cursor(self):
-        from .prepared import prepared_cursor, wrapped
+        from .prepared import cursor
 
-        connection = self._connection
-        connection.close_if_health_check_failed()
-        connection.ensure_connection()
-        with connection.wrap_database_errors:
-            return wrapped(connection, prepared_cursor(connection))
+        return cursor(self._connection)
 
 
 def preparing(connection):

@@ -55,21 +55,20 @@ def _debug_wrapper_class():
     return DebugWrapper
 
 
-def wrapped(connection, cursor):
-    """``connection._prepare_cursor``: Django's wrapper around the cursor, the logging one when queries are logged."""
-    connection.validate_thread_sharing()
-    if connection.queries_logged:
-        return _debug_wrapper_class()(cursor, connection)
-    return connection.make_cursor(cursor)
-
-
-def prepared_cursor(connection):
-    """A cursor of Django's ``connection`` (open) made as Django makes its own (the time zone of its timestamps
-    included), of the prepared kind."""
-    raw = connection.connection
-    factory = raw.cursor_factory
-    raw.cursor_factory = _cursor_class()
-    try:
-        return connection.create_cursor()
-    finally:
-        raw.cursor_factory = factory
+def cursor(connection):
+    """``connection.cursor()`` of the prepared kind: opened, made and wrapped as Django makes its own (the time
+    zone of its timestamps, thread checks, query logging)."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = connection.connection
+        factory = raw.cursor_factory
+        raw.cursor_factory = _cursor_class()
+        try:
+            made = connection.create_cursor()
+        finally:
+            raw.cursor_factory = factory
+        connection.validate_thread_sharing()
+        if connection.queries_logged:
+            return _debug_wrapper_class()(made, connection)
+        return connection.make_cursor(made)
