@@ -9,7 +9,7 @@ class NotificationQuerySet(ScopedQuerySet):
         # A notification is personal: only its recipient reads it, whatever their role.
         if user is None or not user.is_authenticated:
             return self.none()
-        return self.filter(recipient=user)
+        return self.filter(recipient_id=user.pk)
 
     def unread(self):
         return self.filter(read_at__isnull=True)
