@@ -15,11 +15,3 @@ def action_label_filter(action: str) -> str:
 def actor_label_filter(name: str) -> str:
     """An audit entry's actor: the person's login name, or which part of the system acted."""
     return actor_label(name)
-
-
-@register.simple_tag
-def filter_fields(form) -> str:
-    """A list's filter fields, each labelled (``portal.filter_bar``: rendered once per distinct bar)."""
-    from ..filter_bar import filter_fields_html
-
-    return filter_fields_html(form)
