@@ -3,6 +3,8 @@ outcome, a fail blocks approval unless overridden with reasons."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pool.models import ApplicationStatus, CriterionReview, Evaluation
@@ -73,6 +75,27 @@ def test_an_override_changes_the_outcome_in_force_and_keeps_the_machine_outcome(
     row = page[page.index('id="criterion-5"'):page.index('id="criterion-6"')]
     assert 'data-machine="fail"' in row and 'data-outcome="pass"' in row
     assert "改判：符合" in row and "已现场核实" in row
+
+
+def test_a_second_judgement_replaces_the_first_and_keeps_its_time(batch, county):
+    application = submitted(batch, change=low_rate)
+    first = criterion_review_save(application=application, reviewer=county, number=5, outcome="pass",
+                                  justification="已现场核实")
+    other = reviewer("county", "420202")
+    with CaptureQueriesContext(connection) as queries:
+        second = criterion_review_save(application=application, reviewer=other, number=5, outcome="pass",
+                                       justification="复核：专利用于在售产品")
+    # Written in one statement, no read of the old judgement before it and no savepoint of its own (the one
+    # savepoint is the service's transaction inside the test's).
+    touching = [q["sql"] for q in queries if "pool_criterionreview" in q["sql"]]
+    assert len(touching) == 1 and touching[0].startswith("INSERT")
+    assert sum(q["sql"].startswith("SAVEPOINT") for q in queries) == 1
+    stored = CriterionReview.objects.get(application=application, number=5)
+    assert second.pk == first.pk == stored.pk
+    assert (stored.justification, stored.reviewer_id, stored.created_at) == ("复核：专利用于在售产品", other.pk,
+                                                                             first.created_at)
+    assert list(AuditEntry.objects.filter(action="application.criterion_overridden").values_list(
+        "comment", flat=True).order_by("pk")) == ["已现场核实", "复核：专利用于在售产品"]
 
 
 def test_an_override_needs_a_justification(batch, county):

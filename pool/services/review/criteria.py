@@ -116,10 +116,13 @@ def approval_problems(states: list[CriterionState]) -> dict[str, str]:
 
 def _save(application: Application, state: CriterionState, *, reviewer: User, outcome: str,
           justification: str) -> CriterionReview:
-    review, _ = CriterionReview.objects.update_or_create(
-        application=application, revision_number=application.revision_number, number=state.number,
-        defaults={"machine_outcome": state.machine_outcome, "outcome": outcome, "justification": justification,
-                  "reviewer": reviewer, "reviewer_role": reviewer.role})
+    # One statement, written or rewritten: the reviewer's new judgement replaces the old (its first time stays).
+    [review] = CriterionReview.objects.bulk_create(
+        [CriterionReview(application=application, revision_number=application.revision_number, number=state.number,
+                         machine_outcome=state.machine_outcome, outcome=outcome, justification=justification,
+                         reviewer=reviewer, reviewer_role=reviewer.role)],
+        update_conflicts=True, unique_fields=["application", "revision_number", "number"],
+        update_fields=["machine_outcome", "outcome", "justification", "reviewer", "reviewer_role"])
     action = "application.criterion_overridden" if review.is_override else "application.criterion_justified"
     audit(actor=reviewer, action=action, target=application, comment=justification,
           data={"criterion": state.number, "machine": state.machine_outcome, "outcome": outcome,
