@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Load: 50 reviewers at once on gunicorn (4 workers) and PostgreSQL for 60 s, on their queue, an application's
-detail and the decide form (a criterion's comment posted), against a one-query Django view served the same way.
+detail and the decide form (a criterion's override saved), against a one-query Django view served the same way.
 
     createdb -h 127.0.0.1 -U postgres probe_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/probe_bench python bench/load.py
@@ -9,11 +9,12 @@ detail and the decide form (a criterion's comment posted), against a one-query D
 The database gets the demo data and ``--applications`` generated, scored applications (reused when present);
 every county bureau with a queue gets reviewers until there are ``--reviewers``, each logged in beforehand (a
 session in the database, no login requests in the measurement). Each reviewer, in its own thread, loops: its
-queue page, one application of its queue, and a comment on that application's first criterion (POST, CSRF token
-sent) — the decide page's comment form, which leaves the application decidable for the next round. Loopback
+queue page, one application of its queue, and an override of that application's first criterion with its reasons
+(POST, CSRF token sent; the outcome opposite to the machine's) — the decide page's criterion form, saved with its
+audit entry, which leaves the application decidable for the next round. Loopback
 only, one connection per request (gunicorn's sync workers close each one). The same reviewers request the
-one-query view for ``--baseline-seconds``, half before the pages and half after. Figures: errors (a page not answering 200, a comment not
-answering 302, a failed connection; 0 expected), p50/p95 per page and overall, requests/s, and requests/s as a share of the one-query
+one-query view for ``--baseline-seconds``, half before the pages and half after. Figures: errors (a page not answering 200, an override not
+answering 302 or answering it without being saved, a failed connection; 0 expected), p50/p95 per page and overall, requests/s, and requests/s as a share of the one-query
 view's (target ≥ 50 %).
 
 The last line is one JSON object of the figures.
@@ -53,7 +54,7 @@ CSRF = "".join(random.Random(7).choice("abcdefghijklmnopqrstuvwxyz0123456789") f
 
 def bench_data(applications: int, reviewers: int) -> list[dict]:
     """Demo data, the generated applications, and ``reviewers`` county reviewers with their queues and a
-    session each: ``[{"session": key, "ids": [application ids of its queue]}]``."""
+    session each: ``[{"session": key, "ids": [application ids of its queue], "override": {id: outcome}}]``."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
@@ -76,10 +77,11 @@ def bench_data(applications: int, reviewers: int) -> list[dict]:
         generate_applications(batch=batch, count=applications)
         batch_score(batch=batch, workers=1)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE pool_application")
-        # Every table's statistics, as autovacuum keeps them in service (off on the bench's server): without them
-        # the planner takes the regions, batches and evaluations for empty tables.
-        cursor.execute("ANALYZE")
+        # Every table vacuumed and analysed, as autovacuum keeps them in service (off on the bench's server).
+        # Without the statistics the planner takes the regions, batches and evaluations for empty tables; without
+        # the vacuum each run walks the dead rows of the runs before it (two runs left 27,466 dead versions of
+        # the reviewers' 50 session rows, every request's session read and write passing through them).
+        cursor.execute("VACUUM ANALYZE")
     queues = (Application.objects.filter(status=ApplicationStatus.SUBMITTED, current_revision__isnull=False)
               .values("region_id").annotate(n=Count("pk")).filter(n__gte=5).order_by("-n"))
     counties = [row["region_id"] for row in queues]
@@ -100,8 +102,31 @@ def bench_data(applications: int, reviewers: int) -> list[dict]:
         ids = list(Application.objects.filter(region_id=code, status=ApplicationStatus.SUBMITTED,
                                               current_revision__isnull=False).order_by("pk")
                    .values_list("pk", flat=True)[:200])
-        people.append({"session": session.session_key, "ids": ids})
+        override = overrides_of(ids)
+        people.append({"session": session.session_key, "ids": list(override), "override": override})
     return people
+
+
+def overrides_of(ids: list[int]) -> dict[int, str]:
+    """The override a reviewer may save on criterion 1 of each application: the outcome opposite to the machine's
+    (the same outcome is refused as no override; an application without a result is left out)."""
+    from pool.models import Application
+    from pool.services.review.criteria import machine_state
+
+    opposite = {"pass": "fail", "fail": "pass"}
+    overrides = {}
+    for application in Application.objects.filter(pk__in=ids).select_related("batch__criteria_set").order_by("pk"):
+        state = machine_state(application, 1)
+        if state is not None and state.machine_outcome in opposite:
+            overrides[application.pk] = opposite[state.machine_outcome]
+    return overrides
+
+
+def overrides_saved() -> int:
+    """Criterion overrides recorded so far (each saved override writes one audit entry)."""
+    from portal.models import AuditEntry
+
+    return AuditEntry.objects.filter(action="application.criterion_overridden").count()
 
 
 def free_port() -> int:
@@ -173,7 +198,8 @@ class Reviewer(threading.Thread):
             if time.time() >= self.stop_at:
                 break
             self.call("decide", "POST", f"/pool/review/{pk}/criteria/1/",
-                      {"outcome": "", "justification": "已核对营业执照与专利证书。"}, expect=302)
+                      {"outcome": self.person["override"][pk], "justification": "已核对营业执照与专利证书。"},
+                      expect=302)
 
 
 def cpu_seconds(server_pid: int) -> dict:
@@ -260,7 +286,12 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, default=20)
     parser.add_argument("--applications", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--templates-free", action="store_true",
+                        help="what if rendering cost nothing: every template answers a fixed page of the queue's "
+                             "size (the ceiling of any faster template engine; not a measurement of the portal)")
     args = parser.parse_args()
+    if args.templates_free:
+        os.environ["BENCH_TEMPLATES_FREE"] = "1"  # read by load_settings in the server it starts
     require_postgresql()
     setup_django()
     prepare_database()
@@ -278,9 +309,16 @@ def main() -> None:
         # them; bracketed, the yardstick meets both as the pages do.
         yardstick, pages = Phase(server.pid), Phase(server.pid)
         yardstick.run(port, people, args.baseline_seconds / 2, "baseline")
+        saved_before = overrides_saved()
+        connections.close_all()
         pages.run(port, people, args.seconds, "reviewers")
+        unsaved = sum(len(t.times.get("decide", [])) for t in pages.threads) - (overrides_saved() - saved_before)
+        connections.close_all()
         yardstick.run(port, people, args.baseline_seconds / 2, "baseline")
         reviewers, baseline = pages.figures(), yardstick.figures()
+        if unsaved:  # answered 302 like a saved one, but refused: the page measured was not the one meant
+            reviewers["errors"] += unsaved
+            reviewers["first_errors"].append(f"decide: {unsaved} overrides answered 302 without being saved")
         load_after = round(os.getloadavg()[0], 2)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -291,6 +329,8 @@ def main() -> None:
     print(f"reviewers: {reviewers['requests_per_s']} requests/s, p50 {reviewers['p50_ms']} ms, p95 "
           f"{reviewers['p95_ms']} ms, {reviewers['errors']} errors; one-query view: {baseline['requests_per_s']} "
           f"requests/s, p95 {baseline['p95_ms']} ms; ratio {ratio:.0%} (target ≥ 50 %)")
+    if args.templates_free:
+        print("templates free (--templates-free): rendering cost nothing in this run; a ceiling, not the portal's figure")
     print(f"CPU ms per request (client, server, PostgreSQL): reviewers {reviewers['cpu_ms_per_request']}, "
           f"one-query view {baseline['cpu_ms_per_request']}")
     print(json.dumps({
@@ -302,7 +342,7 @@ def main() -> None:
         "one_query_cpu_ms_per_request": baseline["cpu_ms_per_request"], "ratio_to_one_query": round(ratio, 3), "target_ratio": 0.5,
         "within_target": ratio >= 0.5 and reviewers["errors"] + baseline["errors"] == 0,
         "first_errors": reviewers["first_errors"] + baseline["first_errors"],
-        "load_average": [load_before, load_after], "cpu_count": os.cpu_count(),
+        "load_average": [load_before, load_after], "cpu_count": os.cpu_count(), "templates_free": args.templates_free,
     }, ensure_ascii=False))
 
 

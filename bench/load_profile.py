@@ -1,6 +1,7 @@
 #!/usr/bin/env python
 """CPU per request of the load bench's pages, in-process: what ``bench/load.py`` measures, without the noise of
-a shared machine. Each page (the queue, an application's detail, the decide comment, the one-query view) is
+a shared machine. Each page (the queue, an application's detail, the decide page's criterion override saved, the
+one-query view) is
 requested ``--requests`` times through the whole Django stack (middleware, session, template) with the bench's
 settings (``load_settings``: DEBUG off), signed in as a bench reviewer; the figures are this process's CPU
 time per request (of the quietest round of ``--round`` requests, and the mean), the PostgreSQL backend's, and
@@ -69,7 +70,7 @@ def _process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_figures(session_key: str, ids: list[int], requests: int, per_round: int) -> dict:
+def server_figures(session_key: str, override: dict[int, str], requests: int, per_round: int) -> dict:
     """The same pages through gunicorn (one sync worker, as ``load.py`` serves them), one request at a time:
     the worker's CPU and its PostgreSQL backends' CPU per request, of the quietest round."""
     import http.client
@@ -80,6 +81,7 @@ def server_figures(session_key: str, ids: list[int], requests: int, per_round: i
     import load
     from django.db import connection, connections
 
+    ids = list(override)
     connections.close_all()
     port = load.free_port()
     server = load.start_server(port, 1)
@@ -103,7 +105,7 @@ def server_figures(session_key: str, ids: list[int], requests: int, per_round: i
         "queue": lambda i: call("GET", "/pool/review/?status=submitted"),
         "detail": lambda i: call("GET", f"/pool/review/{ids[i % len(ids)]}/"),
         "decide": lambda i: call("POST", f"/pool/review/{ids[i % len(ids)]}/criteria/1/",
-                                 {"outcome": "", "justification": "已核对营业执照与专利证书。"}),
+                                 {"outcome": override[ids[i % len(ids)]], "justification": "已核对营业执照与专利证书。"}),
         "one_query": lambda i: call("GET", "/bench/one-query/"),
     }
     expected = {"queue": 200, "detail": 200, "decide": 302, "one_query": 200}
@@ -150,21 +152,23 @@ def main() -> None:
     args = parser.parse_args()
     require_postgresql()
     setup_django()
+    import load
     from django.db import connection
 
     from pool.models import Application, ApplicationStatus
 
     user, client = signed_in_client(args.reviewer)
     region = user.organisation.region_id
-    ids = list(Application.objects.filter(region_id=region, status=ApplicationStatus.SUBMITTED,
-                                          current_revision__isnull=False).order_by("pk")
-               .values_list("pk", flat=True)[:200])
+    override = load.overrides_of(list(Application.objects.filter(
+        region_id=region, status=ApplicationStatus.SUBMITTED, current_revision__isnull=False).order_by("pk")
+        .values_list("pk", flat=True)[:200]))
+    ids = list(override)
     pages = {
         "queue": lambda i: client.get("/pool/review/?status=submitted"),
         "detail": lambda i: client.get(f"/pool/review/{ids[i % len(ids)]}/"),
         "decide": lambda i: client.post(f"/pool/review/{ids[i % len(ids)]}/criteria/1/",
-                                        {"outcome": "", "justification": "已核对营业执照与专利证书。"},
-                                        HTTP_X_CSRFTOKEN=CSRF),
+                                        {"outcome": override[ids[i % len(ids)]],
+                                         "justification": "已核对营业执照与专利证书。"}, HTTP_X_CSRFTOKEN=CSRF),
         "one_query": lambda i: client.get("/bench/one-query/"),
     }
     expected = {"queue": 200, "detail": 200, "decide": 302, "one_query": 200}
@@ -219,7 +223,7 @@ def main() -> None:
                 print(sql[:400])
     result = {"requests": args.requests, "load_average": [round(x, 2) for x in os.getloadavg()], "pages": figures}
     if args.server:
-        result["gunicorn"] = server_figures(client.cookies["sessionid"].value, ids, args.requests, args.round)
+        result["gunicorn"] = server_figures(client.cookies["sessionid"].value, override, args.requests, args.round)
     print(json.dumps(result))
 
 
