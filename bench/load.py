@@ -107,9 +107,10 @@ def overrides_of(ids: list[int]) -> dict[int, str]:
     """The override a reviewer may save on criterion 1 of each application: the outcome opposite to the machine's
     (the same outcome is refused as no override; an application without a result is left out)."""
     from pool.models import Application
+    from pool.models.review import Outcome
     from pool.services.review.criteria import machine_state
 
-    opposite = {"pass": "fail", "fail": "pass"}
+    opposite = {Outcome.PASS: Outcome.FAIL, Outcome.FAIL: Outcome.PASS}
     overrides = {}
     for application in Application.objects.filter(pk__in=ids).select_related("batch__criteria_set").order_by("pk"):
         state = machine_state(application, 1)

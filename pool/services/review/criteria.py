@@ -116,7 +116,8 @@ def approval_problems(states: list[CriterionState]) -> dict[str, str]:
 
 def _save(application: Application, state: CriterionState, *, reviewer: User, outcome: str,
           justification: str) -> CriterionReview:
-    # One statement, written or rewritten: the reviewer's new judgement replaces the old (its first time stays).
+    # One statement, written or rewritten: the new judgement replaces the old. The stored time stays the first;
+    # the object returned carries this write's (pages read judgements afresh).
     [review] = CriterionReview.objects.bulk_create(
         [CriterionReview(application=application, revision_number=application.revision_number, number=state.number,
                          machine_outcome=state.machine_outcome, outcome=outcome, justification=justification,
