@@ -65,6 +65,8 @@ class HangingExporter(MixedExporter):
     def window(self, offset, stop):
         marker = Path(settings.EXPORT_ROOT) / "hang-once"
         if offset and not marker.exists():
+            # the other worker may not have made the volume's folder yet (it makes it for its first part)
+            marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(str(os.getpid()))
             time.sleep(600)
         return super().window(offset, stop)

@@ -194,6 +194,8 @@ def test_a_worker_process_killed_in_an_export_chunk_still_gives_the_whole_file_o
     deadline = time.monotonic() + 120
     while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
         time.sleep(0.2)
+    job.refresh_from_db()
+    assert marker.exists(), f"no chunk hung within 120 s: {job.status} {job.message}"
     os.kill(int(marker.read_text()), signal.SIGKILL)  # the worker's process dies in the middle of the chunk
 
     assert wait_finished(job).status == "done", job.message
