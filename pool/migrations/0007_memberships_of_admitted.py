@@ -27,7 +27,7 @@ def forwards(apps, schema_editor):
         criteria_set = application.criteria_set or application.batch.criteria_set
         moment = (Transition.objects.filter(application=application, to_status="admitted")
                   .order_by("-created_at").values_list("created_at", flat=True).first()) or application.updated_at
-        on = timezone.localtime(moment).date() if moment else date.today()
+        on = timezone.localtime(moment).date() if moment else timezone.localdate()
         rules = build_rules(code=criteria_set.code, version=criteria_set.version,
                             parameters=criteria_set.parameters, weights=criteria_set.weights)
         revision = application.current_revision

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -165,7 +166,7 @@ def test_the_ledger_reads_the_same_queries_for_5_and_30_lines(client, huangshi_b
 
 def test_the_province_marks_a_batch_as_replenishment_on_its_form_and_the_api(client, batch, province):
     client.force_login(province)
-    today = date.today()
+    today = timezone.localdate()
     response = client.post(reverse("pool:batch-create"), {
         "name": "2027 年度增补", "year": 2027, "criteria_set": batch.criteria_set_id,
         "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=45)).isoformat(),

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.choices import MatchStatus
 from matching.models import Deal, Match
@@ -97,7 +98,7 @@ def test_county_staff_may_follow_up_for_their_county(parties):
     ({"amount_received": Decimal("150000.01")}, "amount_received", "不能超过合同金额"),
     ({"amount_received": Decimal("-1")}, "amount_received", "不能为负数"),
     ({"contract_amount": Decimal("0")}, "contract_amount", "须大于 0"),
-    ({"signed_on": date.today() + timedelta(days=1)}, "signed_on", "不能晚于今天"),
+    ({"signed_on": timezone.localdate() + timedelta(days=1)}, "signed_on", "不能晚于今天"),
 ])
 def test_deal_amounts_and_date_are_checked(parties, changes, field, message):
     negotiate(parties)

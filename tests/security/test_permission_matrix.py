@@ -259,15 +259,16 @@ def _object(entry: Entry, people):
 
 def _build_what_the_demo_lacks(people) -> None:
     """One object of each kind the demo data does not build, in the demo county (黄石港区) or its city."""
-    from datetime import date
     from decimal import Decimal
+
+    from django.utils import timezone
 
     from criteria.models import CriteriaSet
     from finance.models import FinancePolicy, Loan, RiskFund
     from matching.models import Match
     from pool.models import Application, Batch, LifecycleProposal
 
-    today = date.today()
+    today = timezone.localdate()
     enterprise, bank = people["enterprise"].organisation, people["bank"].organisation
     county_org = people["county"].organisation
 
