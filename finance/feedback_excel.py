@@ -2,7 +2,7 @@
 
 One row is one enterprise of the bank's whitelist and, optionally, one loan: contact, credit line, the loan
 (keyed by its contract number), its pledge registration and its repayment status. Columns are found by their
-Chinese title (``matching.services.tables.read_table``); every problem of every row is collected in Chinese.
+Chinese title (``portal.tables.read_table``); every problem of every row is collected in Chinese.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from matching.services.tables import Column, RowError, parse_money
+from portal.tables import Column, RowError, parse_money
 from portal.validators import normalise_uscc, validate_uscc
 
 from .models import LoanStatus

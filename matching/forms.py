@@ -4,10 +4,10 @@ from django import forms
 from django.utils import timezone
 
 from portal.models import Organisation, OrganisationKind
+from portal.tables import MAX_IMPORT_BYTES
 
 from .choices import DealMode
 from .models import Deal, Demand, MatchmakingEvent, SupplyPatent
-from .services.tables import MAX_IMPORT_BYTES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

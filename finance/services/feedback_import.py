@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from matching.services.tables import ImportReport, RowError, TableError, read_table
 from portal.models import Organisation, User
 from portal.services import audit
+from portal.tables import ImportReport, RowError, TableError, read_table
 
 from ..feedback_excel import COLUMNS, clean_row
 from ..models import Loan, PledgeRegistration, PublicationEntry

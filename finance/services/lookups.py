@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from matching.services.tables import Column, TableError, read_table
 from portal.models import Organisation, User
 from portal.services import audit
+from portal.tables import Column, TableError, read_table
 from portal.validators import normalise_uscc, validate_uscc
 
 from ..models import Lookup, PublicationEntry

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.models import Organisation
 from portal.services.audit import audit
+from portal.tables import Column, ImportReport, RowError, TableError, parse_choice, parse_money, read_table
 from portal.validators import PATENT_TYPE_DIGIT, patent_type_from_no, validate_patent_no
 
 from ..choices import CooperationMode, HolderType, LegalStatus, OfferType, PatentType
@@ -20,7 +21,6 @@ from ..models import Demand, MatchingPolicy, SupplyPatent
 from ..validators import validate_ipc, validate_ipc_hint, validate_ipc_list
 from .demands import ensure_can_post_for, queue_demand_matching
 from .supply import ensure_can_manage, prepare_patent, queue_patent_matching
-from .tables import Column, ImportReport, RowError, TableError, parse_choice, parse_money, read_table
 
 SUPPLY_COLUMNS = [
     Column("patent_id", "供给编号", ("编号",)),

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from matching.choices import CooperationMode, HolderType, LegalStatus, OfferType, PatentType
 from matching.models import Demand, SupplyPatent
 from matching.services.imports import demand_import, supply_import
-from matching.services.tables import MAX_IMPORT_BYTES
+from portal.tables import MAX_IMPORT_BYTES
 from tests.factories import user_with_role
 from tests.matching.conftest import SUPPLY_HEADER, buffer, csv_upload, dev_file
 

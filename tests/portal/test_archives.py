@@ -109,7 +109,7 @@ def test_the_patent_list_import_refuses_before_parsing(build):
 @pytest.mark.parametrize("build", HUGE)
 def test_the_demand_supply_and_feedback_table_reader_refuses_before_parsing(build):
     from matching.services.imports import DEMAND_COLUMNS
-    from matching.services.tables import TableError, read_table
+    from portal.tables import TableError, read_table
 
     def call():
         upload = SimpleUploadedFile("需求.xlsx", build(["需求名称", "需求描述"]))
@@ -122,7 +122,7 @@ def test_the_demand_supply_and_feedback_table_reader_refuses_before_parsing(buil
 
 def test_the_demand_import_has_a_row_cap():
     from matching.services.imports import DEMAND_COLUMNS
-    from matching.services.tables import MAX_IMPORT_ROWS, TableError, read_table
+    from portal.tables import MAX_IMPORT_ROWS, TableError, read_table
 
     rows = "".join(f"需求{i},描述\n" for i in range(MAX_IMPORT_ROWS + 1))
     upload = SimpleUploadedFile("需求.csv", ("需求名称,需求描述\n" + rows).encode())

@@ -117,7 +117,7 @@ def test_a_csv_with_nul_characters_is_read_without_them():
     import io
 
     from criteria.services.lists import _read_rows
-    from matching.services.tables import Column, read_table
+    from portal.tables import Column, read_table
 
     data = "名称,说明\n黄石\x00铸造,气孔\x00控制\n".encode()
     upload = io.BytesIO(data)
