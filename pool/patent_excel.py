@@ -17,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.archives import ArchiveRefused, check_sheets
+from portal.tables import cell_text
 from portal.validators import validate_patent_no
 
 from .schema import BOOL_CHOICES, PATENTS, FieldSpec
@@ -71,19 +72,11 @@ def template_workbook() -> bytes:
     return buffer.getvalue()
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _convert(spec: FieldSpec, value) -> tuple[object, str | None]:
     """The stored value of one cell and the problem with it, if any."""
     if isinstance(value, datetime | date) and spec.kind == "date":
         return (value.date() if isinstance(value, datetime) else value).isoformat(), None
-    text = _cell_text(value)
+    text = cell_text(value)
     if not text:
         return (None if spec.kind == "bool" else ""), (f"“{spec.label}”未填写" if spec.required else None)
     if spec.kind in ("choice", "bool"):
@@ -111,7 +104,7 @@ def _header_map(header: tuple) -> dict[int, FieldSpec]:
     by_label = {spec.label: spec for spec in PATENTS.fields}
     mapping = {}
     for index, title in enumerate(header):
-        spec = by_label.get(_cell_text(title).rstrip("*").strip())
+        spec = by_label.get(cell_text(title).rstrip("*").strip())
         if spec:
             mapping[index] = spec
     return mapping
@@ -153,7 +146,7 @@ def read_patent_rows(content: bytes, *, existing: list[str] = ()) -> list[dict]:
         raise PatentImportError([f"表头缺少列：{'、'.join(missing)}。请使用页面提供的模板。"])
     rows, errors, seen = [], [], {n: "已有清单" for n in existing}
     for number, values in enumerate(rows_iter, start=2):
-        if all(_cell_text(v) == "" for v in values):
+        if all(cell_text(v) == "" for v in values):
             continue
         if len(rows) >= MAX_ROWS:
             errors.append(f"超过 {MAX_ROWS} 行，请分批导入。")

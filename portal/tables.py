@@ -112,7 +112,7 @@ def read_table(upload, columns: list[Column]) -> Iterator[tuple[int, dict[str, s
     for number, values in enumerate(raw_rows, start=2):
         if number > MAX_SHEET_ROWS:
             raise TableError(f"文件超过 {MAX_SHEET_ROWS} 行上限（空行也计算在内），未导入。请删除多余的行或拆分后分批导入。")
-        row = {key: _cell_text(values[i]) if i < len(values) else "" for key, i in positions.items()}
+        row = {key: cell_text(values[i]) if i < len(values) else "" for key, i in positions.items()}
         if any(row.values()):
             data_rows += 1
             if data_rows > MAX_IMPORT_ROWS:
@@ -164,7 +164,8 @@ def _xlsx_rows(upload) -> Iterator[list]:
     return (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
+    """A spreadsheet cell as the text a person typed: empty for none, 12 for 12.0, stripped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
